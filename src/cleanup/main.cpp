@@ -1,0 +1,26 @@
+// cleanup: turns a submission (from pickup or smtpd) into a queue file in
+// incoming/ and wakes qmgr. See man/cleanup.8.
+//
+// Trust: runs as $mail_owner; its clients are other postern processes, but
+// every request, address and header is parsed as untrusted and bounded.
+// Opens only the queue directory; writes only incoming/.
+#include "cleanup_session.hpp"
+#include "cleanup_settings.hpp"
+#include "lib/base/log.hpp"
+#include "lib/queue/queue_dir.hpp"
+#include "lib/server/service.hpp"
+
+using namespace postern;
+
+int main(int argc, char** argv) {
+    auto ctx = server::init_daemon("cleanup", argc, argv);
+    server::drop_privileges(ctx);
+    // After a chroot the queue directory is "/".
+    std::string root = ctx.chroot ? "/" : ctx.cfg.get(config::params::queue_directory);
+    auto queue = queue::QueueDir::open(root);
+    if (!queue) log::fatal("%s", queue.error().message.c_str());
+    auto settings = cleanup::Settings::from_config(ctx.cfg, root);
+    return server::run_accept_loop(ctx, [&](UniqueFd fd) {
+        cleanup::Session(*queue, posix_file_ops(), settings, fd.get()).run();
+    });
+}

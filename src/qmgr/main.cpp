@@ -1,0 +1,33 @@
+// qmgr: the queue manager. Runs as $mail_owner (never root); started by
+// master with the trigger socket public/qmgr on fd 3.
+// Trusts nothing it reads: queue files are parsed with the bounded queue
+// reader (damaged ones go to corrupt/), and delivery agents' replies are
+// checked against what was asked before anything is marked.
+// Single writer of queue files in active/ and deferred/.
+#include <cstdlib>
+
+#include "lib/base/log.hpp"
+#include "lib/config/services.hpp"
+#include "lib/queue/queue_dir.hpp"
+#include "lib/server/service.hpp"
+#include "qmgr_loop.hpp"
+#include "qmgr_manager.hpp"
+
+using namespace postern;
+
+int main(int argc, char** argv) {
+    auto ctx = server::init_daemon("qmgr", argc, argv);
+    auto services = config::load_services(ctx.cfg.config_directory());
+    if (!services) log::fatal("%s", services.error().message.c_str());
+    auto settings = qmgr::Settings::from_config(ctx.cfg, *services);
+
+    server::drop_privileges(ctx);
+    // After a chroot the queue directory is "/".
+    auto queue = queue::QueueDir::open(ctx.chroot ? "/" : ctx.cfg.get(config::params::queue_directory));
+    if (!queue) log::fatal("%s", queue.error().message.c_str());
+    queue->sweep_temp(queue::kIncoming, 3600);
+
+    auto manager = qmgr::Manager::create(std::move(*queue), std::move(settings));
+    if (!manager) log::fatal("%s", manager.error().message.c_str());
+    return qmgr::run_loop(ctx, *manager);
+}

@@ -1,0 +1,117 @@
+// The Manager's result half: applying what delivery agents reported, the
+// Postfix-style log line per recipient, and what happens to a message once
+// none of its requests is left (remove, return, or defer).
+#include <cstdio>
+#include <ctime>
+
+#include "lib/base/log.hpp"
+#include "qmgr_manager.hpp"
+
+namespace postern::qmgr {
+namespace {
+
+struct timespec now_ts() {
+    struct timespec ts {};
+    ::clock_gettime(CLOCK_REALTIME, &ts);
+    return ts;
+}
+
+using ResultStatus = ipc::RecipientResult::Status;
+
+}  // namespace
+
+void bounce_hook_recipient_failed(const Message&, std::size_t, std::string_view, std::string_view) {
+    // Intentionally empty until the DSN issue: see the declaration.
+}
+
+std::string format_result_line(std::string_view queue_id, std::string_view address, std::string_view relay,
+                               double delay, std::string_view dsn, std::string_view status,
+                               std::string_view reason) {
+    char d[32];
+    std::snprintf(d, sizeof d, "%.2f", delay);
+    std::string line;
+    line.append(queue_id).append(": to=<").append(log::printable(address)).append(">, relay=");
+    line.append(relay).append(", delay=").append(d).append(", dsn=").append(log::printable(dsn, 16));
+    line.append(", status=").append(status).append(" (").append(log::printable(reason, 512)).append(")");
+    return line;
+}
+
+void Manager::apply_outcome(Message& msg, const PlannedRequest& planned, const DeliveryOutcome& outcome) {
+    std::string relay = outcome.agent_answered ? planned.route.transport : "none";
+    // deliver_one guarantees one result per recipient; a mismatch here is a bug.
+    if (outcome.results.size() != planned.recipients.size())
+        log::panic("%s: %zu results for %zu recipients", msg.id().c_str(), outcome.results.size(),
+                   planned.recipients.size());
+    for (std::size_t k = 0; k < planned.recipients.size(); ++k)
+        apply_result(msg, planned.recipients[k], relay, outcome.results[k]);
+}
+
+void Manager::apply_result(Message& msg, std::size_t index, const std::string& relay,
+                           const ipc::RecipientResult& result) {
+    const auto& address = msg.recipients()[index].address;
+    std::string_view status = "deferred";
+    if (result.status == ResultStatus::Delivered || result.status == ResultStatus::Bounced) {
+        bool delivered = result.status == ResultStatus::Delivered;
+        status = delivered ? "sent" : "bounced";
+        if (auto s = msg.mark(index, delivered ? queue::RcptStatus::Delivered : queue::RcptStatus::Bounced); !s)
+            log::warn("%s: mark recipient <%s>: %s", msg.id().c_str(), log::printable(address).c_str(),
+                      s.error().message.c_str());
+    } else {
+        msg.note_deferred(index, result.dsn + " " + result.reason);
+    }
+    auto line = format_result_line(msg.id(), address, relay, msg.age_seconds(now_ts()), result.dsn, status,
+                                   result.reason);
+    log::info("%s", line.c_str());
+    if (result.status == ResultStatus::Bounced)
+        bounce_hook_recipient_failed(msg, index, result.dsn, result.reason);
+}
+
+void Manager::finish_if_done(Message& msg) {
+    if (msg.outstanding() > 0) return;
+    std::time_t now = now_ts().tv_sec;
+    if (!msg.all_final() && lifetime_exceeded(now, msg.arrival(), settings_.retry)) expire_pending(msg);
+    if (msg.all_final())
+        retire(msg);
+    else
+        defer(msg, now);
+    std::string id = msg.id();
+    messages_.erase(id);  // msg is gone after this line
+}
+
+void Manager::expire_pending(Message& msg) {
+    for (auto i : msg.pending()) {
+        auto it = msg.deferred_reasons().find(i);
+        std::string reason = it == msg.deferred_reasons().end() ? "message expired" : it->second;
+        const auto& address = msg.recipients()[i].address;
+        if (auto s = msg.mark(i, queue::RcptStatus::Expired); !s)
+            log::warn("%s: mark recipient <%s>: %s", msg.id().c_str(), log::printable(address).c_str(),
+                      s.error().message.c_str());
+        auto line = format_result_line(msg.id(), address, "none", msg.age_seconds(now_ts()), "4.4.7",
+                                       "expired, returned to sender", reason);
+        log::info("%s", line.c_str());
+        bounce_hook_recipient_failed(msg, i, "4.4.7", reason);
+    }
+}
+
+void Manager::retire(Message& msg) {
+    msg.close();
+    if (auto s = queue_.remove(queue::kActive, msg.id()); !s) {
+        log::warn("%s: remove: %s", msg.id().c_str(), s.error().message.c_str());
+        return;
+    }
+    log::info("%s: removed", msg.id().c_str());
+}
+
+// The next attempt time goes into the file before the move, so a file in
+// deferred/ always carries it; a crash in between leaves it in active/,
+// where recovery picks it up anyway.
+void Manager::defer(Message& msg, std::time_t now) {
+    std::time_t when = next_attempt_time(now, msg.arrival(), settings_.retry);
+    if (auto s = set_next_attempt(msg.fd(), when, queue_.path(queue::kActive, msg.id())); !s)
+        log::warn("%s: %s", msg.id().c_str(), s.error().message.c_str());
+    msg.close();
+    if (auto s = queue_.move(msg.id(), queue::kActive, queue::kDeferred); !s)
+        log::warn("%s: move to deferred: %s", msg.id().c_str(), s.error().message.c_str());
+}
+
+}  // namespace postern::qmgr
