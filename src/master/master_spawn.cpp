@@ -46,10 +46,13 @@ void close_other_fds() {
 }
 
 [[noreturn]] void exec_child(const SpawnRequest& r, char** argv, char** envp) {
+    // Signals are blocked since before fork: restore the defaults first, so
+    // a SIGTERM sent to the young child kills it instead of running master's
+    // handler (which would write to master's pipe and lose the signal).
+    for (int sig : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGPIPE}) signal(sig, SIG_DFL);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    for (int sig : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGPIPE}) signal(sig, SIG_DFL);
 
     if (r.listen_fd == server::kListenFd) {
         fcntl(server::kListenFd, F_SETFD, 0);  // dup2 onto itself keeps close-on-exec
@@ -100,9 +103,14 @@ Result<pid_t> spawn_service(const SpawnRequest& request) {
     std::vector<char*> argv = pointers(argv_strings);
     std::vector<char*> envp = pointers(env_strings);
 
+    sigset_t all, old;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
     pid_t pid = ::fork();
-    if (pid < 0) return errno_error("fork " + request.path);
     if (pid == 0) exec_child(request, argv.data(), envp.data());
+    int fork_errno = errno;
+    sigprocmask(SIG_SETMASK, &old, nullptr);
+    if (pid < 0) return errno_error("fork " + request.path, fork_errno);
     return pid;
 }
 

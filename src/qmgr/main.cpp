@@ -15,6 +15,9 @@
 
 using namespace postern;
 
+// cleanup never takes an hour over one message; older temp files are crash debris.
+constexpr long kStaleTempSeconds = 3600;
+
 int main(int argc, char** argv) {
     auto ctx = server::init_daemon("qmgr", argc, argv);
     auto services = config::load_services(ctx.cfg.config_directory());
@@ -25,7 +28,7 @@ int main(int argc, char** argv) {
     // After a chroot the queue directory is "/".
     auto queue = queue::QueueDir::open(ctx.chroot ? "/" : ctx.cfg.get(config::params::queue_directory));
     if (!queue) log::fatal("%s", queue.error().message.c_str());
-    queue->sweep_temp(queue::kIncoming, 3600);
+    queue->sweep_temp(queue::kIncoming, kStaleTempSeconds);
 
     auto manager = qmgr::Manager::create(std::move(*queue), std::move(settings));
     if (!manager) log::fatal("%s", manager.error().message.c_str());

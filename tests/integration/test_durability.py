@@ -23,13 +23,14 @@ class DurabilityTest(unittest.TestCase):
     def killer(self, stop, kills):
         rnd = random.Random(int(os.environ.get("POSTERN_TEST_SEED", "4242")))
         while not stop.is_set():
-            time.sleep(rnd.uniform(0.02, 0.3))
-            victims = [pid for pid, name in self.inst.service_pids().items() if name in KILLABLE]
+            time.sleep(rnd.uniform(0.02, 0.25))
+            # Pick a program first, so one with many processes is not favoured.
+            name = rnd.choice(sorted(KILLABLE))
+            victims = [pid for pid, n in self.inst.service_pids().items() if n == name]
             if not victims:
                 continue
             pid = rnd.choice(victims)
             try:
-                name = self.inst.service_pids().get(pid, "?")
                 os.kill(pid, signal.SIGKILL)
                 kills.append(name)
             except ProcessLookupError:
@@ -42,7 +43,10 @@ class DurabilityTest(unittest.TestCase):
         t.start()
         accepted = []
         try:
+            started = time.time()
             for i in range(200):
+                # Spread the submissions over ~20 s so the storm hits every stage.
+                time.sleep(max(0.0, started + i * 0.1 - time.time()))
                 token = f"durable-{i:03d}-{random.getrandbits(32):08x}"
                 msg = f"Subject: {token}\n\nbody of {token}\n".encode()
                 r = self.inst.sendmail(("alice", "bob")[i % 2], message=msg)

@@ -49,10 +49,14 @@ public:
     // Create root/sub/.tNNN exclusively (mode), derive the ID from its inode.
     Result<NewFile> create(std::string_view sub, mode_t mode = 0600);
     // fsync was done by the writer; rename to root/sub/ID; fsync the dir.
+    // Never replaces an existing file. If the directory fsync fails the file
+    // is unlinked again (it was not acknowledged). After success temp_path is
+    // empty and fd stays open.
     Status commit(NewFile& file);
     // Remove an unfinished file (best effort).
     void abandon(NewFile& file);
-    // Durable rename between subdirectories.
+    // Durable rename between subdirectories; refuses to replace a file.
+    // Every id argument is checked with valid_queue_id (no "../").
     Status move(std::string_view id, std::string_view from, std::string_view to);
     // Move a damaged file to corrupt/ (never deleted automatically) and log.
     Status move_to_corrupt(std::string_view id, std::string_view from, std::string_view why);

@@ -32,6 +32,8 @@ std::string time_payload(const struct timespec& t) {
     return out;
 }
 
+bool valid_status(char c) { return c == '-' || c == 'D' || c == 'B' || c == 'E'; }
+
 // The reader rejects NUL bytes in these fields: refuse to write a file it
 // would call corrupt.
 Status check_text(std::string_view what, std::string_view value) {
@@ -40,11 +42,27 @@ Status check_text(std::string_view what, std::string_view value) {
     return {};
 }
 
-Result<std::string> recipient_payload(const Recipient& r) {
-    if (r.address.empty()) return make_error("queue file: empty recipient address");
-    POSTERN_TRY(check_text("recipient address", r.address));
-    POSTERN_TRY(check_text("recipient orcpt", r.orcpt));
-    POSTERN_TRY(check_text("recipient notify", r.notify));
+Status check_envelope(const Envelope& env) {
+    POSTERN_TRY(check_text("sender", env.sender));
+    POSTERN_TRY(check_text("full name", env.full_name));
+    if (env.uid > 0xffffffffll) return make_error("queue file: uid out of range");
+    for (const auto& [name, value] : env.attrs) {
+        if (name.empty() || name.find('=') != std::string::npos)
+            return make_error("queue file: bad attribute name \"" + name + "\"");
+        POSTERN_TRY(check_text("attribute", name));
+        POSTERN_TRY(check_text("attribute", value));
+    }
+    for (const auto& r : env.recipients) {
+        if (r.address.empty()) return make_error("queue file: empty recipient address");
+        if (!valid_status(static_cast<char>(r.status))) return make_error("queue file: invalid recipient status");
+        POSTERN_TRY(check_text("recipient address", r.address));
+        POSTERN_TRY(check_text("recipient orcpt", r.orcpt));
+        POSTERN_TRY(check_text("recipient notify", r.notify));
+    }
+    return {};
+}
+
+std::string recipient_payload(const Recipient& r) {
     std::string p;
     p.reserve(r.address.size() + r.orcpt.size() + r.notify.size() + 3);
     p += static_cast<char>(r.status);
@@ -87,15 +105,9 @@ Status Writer::put_record(char type, std::string_view payload) {
 Status Writer::write_envelope(const Envelope& env) {
     if (failed_) return make_error("queue file: an earlier write failed");
     if (envelope_done_ || finished_) return make_error("queue file: envelope written twice");
-    // Validate everything before the first byte goes out.
-    POSTERN_TRY(check_text("sender", env.sender));
-    POSTERN_TRY(check_text("full name", env.full_name));
-    for (const auto& [name, value] : env.attrs) {
-        if (name.empty() || name.find('=') != std::string::npos)
-            return make_error("queue file: bad attribute name \"" + name + "\"");
-        POSTERN_TRY(check_text("attribute", name));
-        POSTERN_TRY(check_text("attribute", value));
-    }
+    // Validate everything before the first byte is buffered: after that,
+    // any error is sticky.
+    POSTERN_TRY(check_envelope(env));
     buf_.append(kMagic);
     POSTERN_TRY(put_record('V', std::to_string(kVersion)));
     POSTERN_TRY(put_record('T', time_payload(env.arrival)));
@@ -104,11 +116,7 @@ Status Writer::write_envelope(const Envelope& env) {
     if (env.uid >= 0) POSTERN_TRY(put_record('U', std::to_string(env.uid)));
     if (env.extract_recipients) POSTERN_TRY(put_record('X', "t"));
     for (const auto& [name, value] : env.attrs) POSTERN_TRY(put_record('A', name + "=" + value));
-    for (const auto& r : env.recipients) {
-        auto payload = recipient_payload(r);
-        if (!payload) return payload.error();
-        POSTERN_TRY(put_record('R', *payload));
-    }
+    for (const auto& r : env.recipients) POSTERN_TRY(put_record('R', recipient_payload(r)));
     POSTERN_TRY(put_record('M', {}));
     envelope_done_ = true;
     return {};
@@ -161,10 +169,10 @@ Status mark_recipient(int fd, off_t status_offset, RcptStatus status, FileOps& o
     char current = 0;
     ssize_t n = ::pread(fd, &current, 1, status_offset);
     if (n < 0) return errno_error("queue file: pread at offset " + std::to_string(status_offset));
-    if (n != 1 || (current != '-' && current != 'D' && current != 'B' && current != 'E'))
+    if (n != 1 || !valid_status(current))
         return make_error("queue file: no recipient status at offset " + std::to_string(status_offset));
     char c = static_cast<char>(status);
-    if (c != '-' && c != 'D' && c != 'B' && c != 'E')
+    if (!valid_status(c))
         return make_error("queue file: invalid recipient status");
     POSTERN_TRY(ops.pwrite_all(fd, std::string_view(&c, 1), status_offset));
     return ops.fsync(fd);

@@ -101,11 +101,16 @@ private:
 };
 
 // Read and validate the whole file (envelope fully, content records skipped
-// but checked for structure and the final 'E'). Uses pread from offset 0.
+// but checked for structure and the final 'E'). Uses pread from offset 0
+// through a bounded buffer; fd must be a regular file. Errors are one line
+// naming the offset: "queue file: truncated record at offset 1234".
 Result<Envelope> read_envelope(int fd, const ReadLimits& limits = {});
-// Stream the content (the 'D' payloads in order) to sink, in chunks.
+// Stream the content (the 'D' payloads in order) to sink, in chunks of at
+// most kMaxData bytes; env must come from read_envelope on the same file.
+// The first error from sink stops the stream and is returned.
 Status read_content(int fd, const Envelope& env, const std::function<Status(std::string_view)>& sink);
-// Update one recipient's status byte in place and fsync.
+// Update one recipient's status byte in place and fsync. Refuses an offset
+// that does not hold a status byte now.
 Status mark_recipient(int fd, off_t status_offset, RcptStatus status, FileOps& ops = posix_file_ops());
 
 }  // namespace postern::queue

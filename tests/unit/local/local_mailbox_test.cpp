@@ -73,7 +73,10 @@ TEST(MboxFormat, FromLineIsAsctimeStyle) {
     EXPECT_EQ(from_line("a@b", 531000168), "From a@b Wed Oct 29 20:02:48 1986\n");
     EXPECT_EQ(from_line("a@b", 1700000000 - 86400 * 10), "From a@b Sat Nov  4 22:13:20 2023\n");
     EXPECT_EQ(from_line("", 531000168).substr(0, 19), "From MAILER-DAEMON ");
-    if (old_tz) ::setenv("TZ", saved.c_str(), 1); else ::unsetenv("TZ");
+    if (old_tz)
+        ::setenv("TZ", saved.c_str(), 1);
+    else
+        ::unsetenv("TZ");
     ::tzset();
 }
 

@@ -70,6 +70,15 @@ TEST_F(QueueDirTest, CreateLayoutMakesEverySubdirectoryAndIsIdempotent) {
     EXPECT_TRUE(QueueDir::create_layout(root_).ok());
 }
 
+TEST_F(QueueDirTest, CreateLayoutLeavesModesSetByTheAdministrator) {
+    // postern-ctl gives maildrop/ its set-gid group mode; a re-run must not undo it.
+    ASSERT_EQ(::chmod((root_ + "/maildrop").c_str(), 01730), 0);
+    ASSERT_TRUE(QueueDir::create_layout(root_).ok());
+    struct stat st {};
+    ASSERT_EQ(::stat((root_ + "/maildrop").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 01730u);
+}
+
 TEST_F(QueueDirTest, CreateLayoutRefusesAFileWhereADirectoryBelongs) {
     std::string other = tmp_.file("other");
     ASSERT_EQ(::mkdir(other.c_str(), 0700), 0);

@@ -183,7 +183,11 @@ TEST_F(QueueFileTest, WriterRejectsWhatTheReaderWouldCallCorrupt) {
     long_sender.sender.assign(kMaxEnvelopeRecord + 1, 's');
     Envelope bad_attr = sample_envelope();
     bad_attr.attrs.push_back({"a=b", "c"});
-    for (const Envelope* env : {&nul_sender, &empty_rcpt, &long_sender, &bad_attr}) {
+    Envelope bad_status = sample_envelope();
+    bad_status.recipients[1].status = static_cast<RcptStatus>('x');
+    Envelope big_uid = sample_envelope();
+    big_uid.uid = 1ll << 32;
+    for (const Envelope* env : {&nul_sender, &empty_rcpt, &long_sender, &bad_attr, &bad_status, &big_uid}) {
         Writer w(fd_);
         EXPECT_FALSE(w.write_envelope(*env).ok());
         EXPECT_FALSE(w.finish().ok());
