@@ -8,6 +8,11 @@ packages=(
   libboost-dev libssl-dev libc-ares-dev libdb5.3-dev libgdbm-compat-dev libgdbm-dev
   libldap2-dev libnsl-dev libgtest-dev libgmock-dev
   swaks procps
+  # real peers for the lookup-table tests (maps/): slapd + ldap-utils, db_dump,
+  # Postfix's postmap/postalias (also smtp-source for smtpd), NIS server
+  slapd ldap-utils db5.3-util postfix ypserv yp-tools rpcbind
+  # libraries the unpacked sendmail 8.17 tools need (scripts/fetch-sendmail-tools.sh)
+  libwrap0 liblockfile1
 )
 
 missing=()
@@ -22,6 +27,20 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Neither postfix nor slapd may configure or start a system daemon: the tests
+# start their own peers on loopback with temporary configs.
+debconf-set-selections <<'SEL'
+postfix postfix/main_mailer_type select No configuration
+slapd slapd/no_configuration boolean true
+SEL
+# rpcbind and ypserv start daemons from their maintainer scripts; forbid that
+# for the length of the install unless the machine already has a policy.
+policy=/usr/sbin/policy-rc.d
+own_policy=no
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && own_policy=yes
+fi
+trap '[ "$own_policy" = yes ] && rm -f "$policy"' EXIT
 echo "install-deps: installing ${missing[*]}"
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -25,7 +25,9 @@ namespace {
 
 constexpr mode_t kQueueRootMode = 0755;
 constexpr mode_t kQueueSubdirMode = 0700;
-constexpr mode_t kMaildropMode = 01730;
+// Group read as well as write+search: postdrop must open maildrop/ to fsync it
+// after the rename (doc/DESIGN.md, "Maildrop file modes").
+constexpr mode_t kMaildropMode = 01770;
 constexpr mode_t kPublicMode = 0710;
 constexpr mode_t kPostdropMode = 02755;
 constexpr mode_t kConfigDirMode = 0755;
@@ -128,7 +130,7 @@ std::vector<SetupAction> plan_setup_system(const SetupParams& p) {
     plan.push_back({"create the queue layout in " + p.queue_dir,
                     [q = p.queue_dir] { return queue::QueueDir::create_layout(q); }});
     plan.push_back({"set " + p.queue_dir + " root:root 0755, its subdirectories " + p.mail_owner +
-                        ":root 0700, maildrop/ " + p.mail_owner + ":" + p.setgid_group + " 1730, public/ " +
+                        ":root 0700, maildrop/ " + p.mail_owner + ":" + p.setgid_group + " 1770, public/ " +
                         p.mail_owner + ":" + p.setgid_group + " 0710",
                     [p] { return set_queue_modes(p); }});
     std::string postdrop = p.command_dir + "/postdrop";

@@ -4,7 +4,7 @@
 // services.conf, and the queue with its owners and modes:
 //   $queue_directory          root:root            0755
 //   each subdirectory          $mail_owner:root     0700
-//   maildrop/                  $mail_owner:postdrop 1730
+//   maildrop/                  $mail_owner:postdrop 1770
 //   public/                    $mail_owner:postdrop 0710
 //   $command_directory/postdrop  group postdrop, mode 2755
 // It never touches /usr/sbin/sendmail. Each step is an action with a

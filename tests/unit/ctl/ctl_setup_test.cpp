@@ -22,7 +22,7 @@ TEST_F(CtlTest, SetupSystemDryRunPrintsThePlanAndChangesNothing) {
     EXPECT_EQ(r.out.find("would write the default " + conf + "/main.conf"), std::string::npos)
         << "an existing main.conf is kept";
     EXPECT_NE(r.out.find("would create the queue layout in " + queue), std::string::npos);
-    EXPECT_NE(r.out.find("maildrop/ postern:postdrop 1730"), std::string::npos);
+    EXPECT_NE(r.out.find("maildrop/ postern:postdrop 1770"), std::string::npos);
     EXPECT_NE(r.out.find("public/ postern:postdrop 0710"), std::string::npos);
     EXPECT_NE(r.out.find("skip " + tmp_ + "/postdrop: not installed"), std::string::npos);
     EXPECT_EQ(r.out.find("sendmail"), std::string::npos) << "never touches sendmail";

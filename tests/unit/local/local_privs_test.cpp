@@ -67,8 +67,9 @@ protected:
         ::mkdir((s_.queue_directory + "/active").c_str(), 0700);
     }
     void TearDown() override {
-        if (created_) (void)std::system(("userdel " + name_ + " >/dev/null 2>&1").c_str());
-        if (!group_.empty()) (void)std::system(("groupdel " + group_ + " >/dev/null 2>&1").c_str());
+        // Best effort: userdel may already have removed a same-named group.
+        if (created_ && std::system(("userdel " + name_ + " >/dev/null 2>&1").c_str()) != 0) {}
+        if (!group_.empty() && std::system(("groupdel " + group_ + " >/dev/null 2>&1").c_str()) != 0) {}
     }
     ipc::DeliverReply deliver(const std::string& content) {
         testing::write_queue_file(s_.queue_directory + "/active/QID2", "bob@example.org", {name_ + "@example.test"},

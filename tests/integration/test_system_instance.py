@@ -1,0 +1,172 @@
+"""A system instance as root: `postern-ctl setup-system` creates the postern
+user and postdrop group, master runs pickup/cleanup/qmgr as postern and only
+local as root, a real unprivileged user submits through the set-gid
+postdrop, and the mail lands in that recipient's mbox, owned by them, dot-
+and fcntl-locked, readable by Python's mailbox.mbox. Skipped when not root."""
+import grp
+import mailbox
+import os
+import pathlib
+import pwd
+import shutil
+import stat
+import subprocess
+import tempfile
+import time
+import unittest
+
+from postern_instance import BIN
+
+USERS = ("ptsender", "ptrcpt")
+
+
+def exists_user(name):
+    try:
+        pwd.getpwnam(name)
+        return True
+    except KeyError:
+        return False
+
+
+def exists_group(name):
+    try:
+        grp.getgrnam(name)
+        return True
+    except KeyError:
+        return False
+
+
+@unittest.skipUnless(os.geteuid() == 0, "needs root: creates users and runs a privilege-separated instance")
+class SystemInstanceTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.had_postern = exists_user("postern")
+        cls.had_postdrop = exists_group("postdrop")
+        for u in USERS:
+            if not exists_user(u):
+                subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", u], check=True)
+        cls.t = pathlib.Path(tempfile.mkdtemp(prefix="postern-sys-"))
+        os.chmod(cls.t, 0o755)
+        t = cls.t
+        (t / "bin").mkdir()
+        for prog in ("postdrop", "sendmail"):
+            shutil.copy2(BIN / prog, t / "bin" / prog)
+        spool = t / "spool"
+        spool.mkdir()
+        os.chown(spool, 0, grp.getgrnam("mail").gr_gid)
+        os.chmod(spool, 0o2775)  # Debian's /var/mail: root:mail, group-writable for dot-locks
+        (t / "aliases").write_text("postmaster: root\nsysteam: ptrcpt\n")
+        cls.conf = t / "etc"
+        cls.conf.mkdir()
+        (cls.conf / "main.conf").write_text(f"""\
+queue_directory = {t}/queue
+data_directory = {t}/data
+daemon_directory = {BIN}
+command_directory = {t}/bin
+mail_spool_directory = {spool}
+mailbox_format = mbox
+alias_maps = texthash:{t}/aliases
+myhostname = mx.example.test
+mydestination = $myhostname, localhost
+maillog_file = {t}/maillog
+default_process_limit = 4
+maildrop_scan_interval = 1s
+queue_run_delay = 1s
+minimal_backoff_time = 1s
+maximal_backoff_time = 2s
+""")
+        (t / "maillog").touch()
+        cls.env = dict(os.environ, POSTERN_CONFIG_DIR=str(cls.conf))
+        cls.ctl("setup-system")
+        os.chown(t / "maillog", pwd.getpwnam("postern").pw_uid, 0)
+        cls.ctl("start")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.ctl("stop", check=False)
+        shutil.rmtree(cls.t, ignore_errors=True)
+        for u in USERS:
+            subprocess.run(["userdel", u], capture_output=True)
+        if not cls.had_postern:
+            subprocess.run(["userdel", "postern"], capture_output=True)
+        if not cls.had_postdrop and exists_group("postdrop"):
+            subprocess.run(["groupdel", "postdrop"], capture_output=True)
+        if not cls.had_postern and exists_group("postern"):
+            subprocess.run(["groupdel", "postern"], capture_output=True)
+
+    @classmethod
+    def ctl(cls, *args, check=True):
+        r = subprocess.run([str(BIN / "postern-ctl"), *args], env=cls.env, capture_output=True, timeout=60)
+        if check and r.returncode:
+            raise AssertionError(f"postern-ctl {args}: {r.stdout.decode()} {r.stderr.decode()}")
+        return r
+
+    def as_user(self, user, *cmd, input=None):
+        return subprocess.run(["runuser", "-u", user, "--", *cmd], input=input, env=self.env,
+                              capture_output=True, timeout=60)
+
+    def service_users(self):
+        master = int((self.t / "queue" / "pid" / "master.pid").read_text().split()[0])
+        out = {}
+        for st in pathlib.Path("/proc").glob("[0-9]*/status"):
+            try:
+                fields = dict(l.split(":", 1) for l in st.read_text().splitlines() if ":" in l)
+            except OSError:
+                continue
+            if int(fields["PPid"]) == master:
+                out.setdefault(fields["Name"].strip(), set()).add(int(fields["Uid"].split()[0]))
+        return out
+
+    def wait_for(self, pred, what, timeout=30):
+        end = time.time() + timeout
+        while time.time() < end:
+            if pred():
+                return
+            time.sleep(0.1)
+        self.fail(f"timed out waiting for {what}\n{(self.t / 'maillog').read_text()[-3000:]}")
+
+    def test_services_run_with_least_privilege(self):
+        postern = pwd.getpwnam("postern").pw_uid
+        users = self.service_users()
+        for name in ("pickup", "cleanup", "qmgr"):
+            self.assertEqual(users.get(name), {postern}, f"{name} must run as postern, not root")
+        self.assertEqual(users.get("local"), {0}, "local starts as root to become each recipient")
+
+    def test_queue_and_postdrop_permissions(self):
+        q = self.t / "queue"
+        st = os.stat(q / "maildrop")
+        self.assertEqual(stat.S_IMODE(st.st_mode), 0o1770)
+        self.assertEqual(grp.getgrgid(st.st_gid).gr_name, "postdrop")
+        pd = os.stat(self.t / "bin" / "postdrop")
+        self.assertTrue(pd.st_mode & stat.S_ISGID and not pd.st_mode & stat.S_ISUID, "set-gid, never set-uid")
+        for sub in ("incoming", "active", "deferred", "corrupt"):
+            r = self.as_user("ptsender", "ls", str(q / sub))
+            self.assertNotEqual(r.returncode, 0, f"an ordinary user must not read {sub}/")
+        r = self.as_user("ptsender", "sh", "-c", f"echo x > {q}/maildrop/forged")
+        self.assertNotEqual(r.returncode, 0, "only postdrop may write into maildrop/")
+
+    def test_user_submission_lands_in_owned_mbox(self):
+        sender = pwd.getpwnam("ptsender")
+        msg = b"Subject: system-instance\n\nFrom here on it is mbox.\nsecond line\n"
+        r = self.as_user("ptsender", str(self.t / "bin" / "sendmail"), "systeam", input=msg)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        box = self.t / "spool" / "ptrcpt"
+        self.wait_for(lambda: box.exists() and b"system-instance" in box.read_bytes(), "mbox delivery")
+        st = os.stat(box)
+        self.assertEqual(st.st_uid, pwd.getpwnam("ptrcpt").pw_uid, "mailbox owned by its user")
+        self.assertEqual(stat.S_IMODE(st.st_mode), 0o600)
+        self.assertFalse((self.t / "spool" / "ptrcpt.lock").exists(), "dot-lock removed after delivery")
+        mbox = mailbox.mbox(str(box), create=False)
+        msgs = list(mbox)
+        mbox.close()
+        self.assertEqual(len(msgs), 1)
+        m = msgs[0]
+        self.assertEqual(m["Subject"], "system-instance")
+        self.assertEqual(m["Return-Path"], "<ptsender@mx.example.test>")
+        self.assertIn(f"from userid {sender.pw_uid}", m["Received"])
+        self.assertTrue(m.get_from().startswith("ptsender@mx.example.test "))
+        self.assertEqual(m.get_payload(), ">From here on it is mbox.\nsecond line\n")
+
+
+if __name__ == "__main__":
+    unittest.main()
