@@ -15,6 +15,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/common/temp_dir.hpp"
+
 #include "lib/base/unique_fd.hpp"
 #include "lib/queue/queue_file.hpp"
 #include "local_message.hpp"
@@ -22,22 +24,7 @@
 
 namespace postern::local::testing {
 
-class TempDir {
-public:
-    TempDir() {
-        const char* base = std::getenv("TMPDIR");
-        std::string tmpl = std::string(base && *base ? base : "/tmp") + "/local_test.XXXXXX";
-        path_ = ::mkdtemp(tmpl.data()) ? tmpl : std::string();
-    }
-    ~TempDir() {
-        std::error_code ec;
-        if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-    }
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
+using postern::testing::TempDir;
 
 inline std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

@@ -21,6 +21,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/common/temp_dir.hpp"
+
 #include "lib/base/log.hpp"
 #include "lib/base/safe_file.hpp"
 #include "lib/base/unique_fd.hpp"
@@ -38,25 +40,7 @@ inline void quiet_logs() {
     log::init(o);
 }
 
-class TempDir {
-public:
-    TempDir() {
-        const char* base = std::getenv("TMPDIR");
-        std::string tmpl = std::string(base && *base ? base : "/tmp") + "/qmgr-test-XXXXXX";
-        std::vector<char> buf(tmpl.begin(), tmpl.end());
-        buf.push_back('\0');
-        if (::mkdtemp(buf.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-        path_ = buf.data();
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
+using postern::testing::TempDir;
 
 inline queue::Envelope make_envelope(const std::vector<std::string>& rcpts, std::time_t arrival = 0) {
     queue::Envelope env;

@@ -1,6 +1,8 @@
 // mailq and newaliases output, postdrop's exit status and messages as
 // sendmail reports them.
 #include <gtest/gtest.h>
+
+#include "tests/unit/common/temp_dir.hpp"
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -34,22 +36,7 @@ std::string slurp(std::FILE* f) {
     return s;
 }
 
-class TempDir {
-public:
-    TempDir() {
-        const char* base = std::getenv("TMPDIR");
-        std::string tmpl = std::string(base && *base ? base : "/tmp") + "/sendmail-test-XXXXXX";
-        path_ = ::mkdtemp(tmpl.data()) ? tmpl : std::string();
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
+using postern::testing::TempDir;
 
 TEST(SendmailNewaliases, OnlyTexthashNeedsNothing) {
     std::FILE* out = std::tmpfile();

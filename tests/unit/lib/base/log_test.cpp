@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "tests/unit/lib/base/temp_dir.hpp"
+#include "tests/unit/common/temp_dir.hpp"
 
 namespace postern::log {
 namespace {

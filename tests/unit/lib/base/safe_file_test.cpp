@@ -7,7 +7,7 @@
 
 #include <algorithm>
 
-#include "tests/unit/lib/base/temp_dir.hpp"
+#include "tests/unit/common/temp_dir.hpp"
 
 namespace postern {
 namespace {

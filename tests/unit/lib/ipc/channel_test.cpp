@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "lib/ipc/messages.hpp"
-#include "tests/unit/lib/base/temp_dir.hpp"
+#include "tests/unit/common/temp_dir.hpp"
 
 namespace postern::ipc {
 namespace {

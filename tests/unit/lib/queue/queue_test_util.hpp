@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "lib/queue/queue_file.hpp"
-#include "tests/unit/lib/base/temp_dir.hpp"
+#include "tests/unit/common/temp_dir.hpp"
 
 namespace postern::queue::testing {
 

@@ -1,5 +1,5 @@
 // Local user lookup.
-#include "local_user.hpp"
+#include "lib/resolve/resolve_users.hpp"
 
 #include <pwd.h>
 #include <sys/stat.h>
@@ -7,17 +7,17 @@
 #include <cerrno>
 #include <vector>
 
-namespace postern::local {
+namespace postern::resolve {
 namespace {
 
-Result<std::optional<Identity>> find_spool_user(const Settings& settings, const std::string& name) {
+Result<std::optional<Identity>> find_spool_user(const UserDirectory& settings, const std::string& name) {
     struct stat st {};
     std::string path = settings.mail_spool_directory + "/" + name;
     if (::lstat(path.c_str(), &st) != 0) {
         if (errno == ENOENT || errno == ENOTDIR) return std::optional<Identity>{};
         return errno_error(path);
     }
-    bool is_box = S_ISDIR(st.st_mode) || (settings.mailbox_format == MailboxFormat::Mbox && S_ISREG(st.st_mode));
+    bool is_box = S_ISDIR(st.st_mode) || (settings.mbox && S_ISREG(st.st_mode));
     if (!is_box) return std::optional<Identity>{};
     Identity id = current_identity();
     id.name = name;  // the mailbox name; the uid/gid stay the instance user's
@@ -55,10 +55,20 @@ std::string strip_extension(std::string_view local, std::string_view delimiters)
     return std::string(pos == std::string_view::npos || pos == 0 ? local : local.substr(0, pos));
 }
 
-Result<std::optional<Identity>> find_user(const Settings& settings, const std::string& name) {
+Result<std::optional<Identity>> find_user(const UserDirectory& settings, const std::string& name) {
     if (!valid_user_name(name)) return std::optional<Identity>{};
     if (settings.user_instance) return find_spool_user(settings, name);
     return find_passwd_user(name);
 }
 
-}  // namespace postern::local
+Result<bool> local_name_exists(const UserDirectory& users, const AliasMaps& aliases, const std::string& lower_local) {
+    if (aliases.error) return *aliases.error;
+    if (aliases.find(lower_local)) return true;
+    std::string base = strip_extension(lower_local, users.recipient_delimiter);
+    if (aliases.find(base)) return true;
+    auto user = find_user(users, base);
+    if (!user) return user.error();
+    return user->has_value();
+}
+
+}  // namespace postern::resolve

@@ -1,11 +1,11 @@
 // aliases(5) text tables.
-#include "local_alias.hpp"
+#include "lib/resolve/resolve_aliases.hpp"
 
 #include "lib/base/log.hpp"
 #include "lib/base/safe_file.hpp"
 #include "lib/base/strings.hpp"
 
-namespace postern::local {
+namespace postern::resolve {
 namespace {
 
 struct Logical {
@@ -157,4 +157,4 @@ AliasMaps load_alias_maps(const std::vector<std::string>& maps, std::uint64_t ma
     return result;
 }
 
-}  // namespace postern::local
+}  // namespace postern::resolve

@@ -1,11 +1,12 @@
-#include "qmgr_resolve.hpp"
+// Routing rules (see the header).
+#include "lib/resolve/resolve_route.hpp"
 
 #include <algorithm>
 
 #include "lib/base/strings.hpp"
 #include "lib/config/config.hpp"
 
-namespace postern::qmgr {
+namespace postern::resolve {
 
 std::string normalize_domain(std::string_view domain) {
     if (!domain.empty() && domain.back() == '.') domain.remove_suffix(1);
@@ -43,4 +44,4 @@ RoutingTable RoutingTable::from_config(const config::Config& cfg) {
     return t;
 }
 
-}  // namespace postern::qmgr
+}  // namespace postern::resolve
