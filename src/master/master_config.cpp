@@ -52,18 +52,40 @@ Result<Settings> load_settings(const std::string& config_dir) {
     return Settings{std::move(cfg).value(), std::move(services).value()};
 }
 
+namespace {
+
+// A queue directory another user can write to lets them inject or remove
+// mail: refuse it in user instances as well as system ones.
+Status check_queue_dir_entry(const std::string& path, uid_t owner_a, uid_t owner_b, mode_t forbidden) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) return errno_error(path);
+    if (!S_ISDIR(st.st_mode)) return make_error(path + ": not a directory");
+    if (st.st_uid != owner_a && st.st_uid != owner_b)
+        return make_error(path + ": owned by uid " + std::to_string(st.st_uid) + ", expected uid " +
+                          std::to_string(owner_b));
+    if ((st.st_mode & forbidden) != 0) return make_error(path + ": writable by group or others");
+    return {};
+}
+
+}  // namespace
+
 Status check_queue_directory(const config::Config& cfg) {
     const std::string q = cfg.get(params::queue_directory);
     if (q.empty() || q.front() != '/') return make_error("queue_directory " + q + ": not an absolute path");
+    uid_t owner = ::getuid();
+    if (!cfg.get(params::user_instance)) {
+        auto id = lookup_user(cfg.get(params::mail_owner));
+        if (!id) return make_error("mail_owner: " + id.error().message);
+        owner = id->uid;
+    }
     struct stat st {};
     if (::stat(q.c_str(), &st) != 0) return errno_error(q);
-    if (!S_ISDIR(st.st_mode)) return make_error(q + ": not a directory");
-    if (cfg.get(params::user_instance)) return {};
-    auto owner = lookup_user(cfg.get(params::mail_owner));
-    if (!owner) return make_error("mail_owner: " + owner.error().message);
-    if (st.st_uid != 0 && st.st_uid != owner->uid)
-        return make_error(q + ": owned by uid " + std::to_string(st.st_uid) + ", not by root or " + owner->name);
-    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) return make_error(q + ": writable by group or others");
+    POSTERN_TRY(check_queue_dir_entry(q, 0, owner, S_IWGRP | S_IWOTH));
+    // maildrop/ and public/ are group postdrop's by design (postern-ctl setup-system).
+    for (const char* sub : {"incoming", "active", "deferred", "hold", "corrupt", "private", "pid"})
+        POSTERN_TRY(check_queue_dir_entry(q + "/" + sub, owner, owner, S_IWGRP | S_IWOTH));
+    for (const char* sub : {"maildrop", "public"})
+        POSTERN_TRY(check_queue_dir_entry(q + "/" + sub, owner, owner, S_IWOTH));
     return {};
 }
 

@@ -1,5 +1,6 @@
 """postern-ctl as an administrator uses it, and the errors a broken
 configuration must produce (one line naming file:line, non-zero exit)."""
+import os
 import re
 import shutil
 import time
@@ -86,6 +87,16 @@ class CtlTest(unittest.TestCase):
 
     def test_bad_value_is_an_error(self):
         self.assert_config_error("message_size_limit = lots\n", "message_size_limit")
+
+    def test_world_writable_queue_directory_is_refused(self):
+        for sub in ("", "incoming"):
+            path = self.inst.queue / sub if sub else self.inst.queue
+            os.chmod(path, 0o777)
+            r = self.inst.ctl("start", check=False)
+            os.chmod(path, 0o700)
+            self.assertNotEqual(r.returncode, 0, f"start with {path} mode 0777")
+            self.assertIn(f"{path}: writable by group or others", r.stderr.decode())
+        self.inst.start()
 
     def test_missing_queue_directory(self):
         shutil.rmtree(self.inst.queue)
