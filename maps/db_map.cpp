@@ -143,8 +143,8 @@ Result<std::vector<Entry>> dump_typed(const std::string& name) {
     DBT k{}, v{};
     int rc;
     while ((rc = cursor->get(cursor, &k, &v, DB_NEXT)) == 0) {
-        out.push_back(Entry{std::string(strip_nul({static_cast<const char*>(k.data), k.size})),
-                            std::string(strip_nul({static_cast<const char*>(v.data), v.size}))});
+        out.push_back(Entry{std::string(static_cast<const char*>(k.data), k.size),
+                            std::string(static_cast<const char*>(v.data), v.size)});
     }
     cursor->close(cursor);
     if (rc != DB_NOTFOUND) return make_error(path + ": " + db_strerror(rc));

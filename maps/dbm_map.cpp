@@ -131,8 +131,7 @@ Result<std::vector<Entry>> dump_dbm(const std::string& name) {
         std::string key(k.dptr, static_cast<std::size_t>(k.dsize));
         datum v = dbm_fetch(db->get(), make_datum(key));
         if (v.dptr == nullptr) continue;
-        out.push_back(Entry{std::string(strip_nul(key)),
-                            std::string(strip_nul({v.dptr, static_cast<std::size_t>(v.dsize)}))});
+        out.push_back(Entry{std::move(key), std::string(v.dptr, static_cast<std::size_t>(v.dsize))});
     }
     return out;
 }

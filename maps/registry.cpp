@@ -125,31 +125,39 @@ Status build_map(std::string_view spec, const std::vector<Entry>& entries, const
     return (*type)->build(parsed.name, entries, opts);
 }
 
-Result<std::vector<Entry>> dump_map(std::string_view spec, const MapOptions&) {
+Result<std::vector<Entry>> dump_raw(std::string_view spec) {
     MapSpec parsed;
     auto type = type_of(spec, parsed);
     if (!type) return type.error();
     if ((*type)->dump == nullptr) return make_error(std::string(spec) + ": map type cannot be listed");
-    return (*type)->dump(parsed.name);
+    auto raw = (*type)->dump(parsed.name);
+    if (!raw) return make_error(std::string(spec) + ": " + raw.error().message, raw.error().sys_errno);
+    return raw;
 }
 
-Result<bool> delete_key(std::string_view spec, std::string_view key, const MapOptions& opts) {
-    auto entries = dump_map(spec, opts);
-    if (!entries) return entries.error();
+Result<std::vector<Entry>> dump_map(std::string_view spec, const MapOptions&) {
+    auto raw = dump_raw(spec);
+    if (!raw) return raw.error();
+    for (Entry& e : *raw) {
+        e.key = std::string(strip_nul(e.key));
+        e.value = std::string(strip_nul(e.value));
+    }
+    return raw;
+}
+
+Result<bool> delete_key(std::string_view spec, std::string_view key, const MapOptions&) {
+    auto raw = dump_raw(spec);
+    if (!raw) return raw.error();
+    BuildOptions bo;
+    bo.append_nul = raw->empty() || (!raw->front().key.empty() && raw->front().key.back() == '\0');
     std::vector<Entry> kept;
     bool removed = false;
-    for (Entry& e : *entries) {
-        if (e.key == key) removed = true;
-        else kept.push_back(std::move(e));
+    for (Entry& e : *raw) {
+        Entry plain{std::string(strip_nul(e.key)), std::string(strip_nul(e.value))};
+        if (plain.key == key) removed = true;
+        else kept.push_back(std::move(plain));
     }
     if (!removed) return false;
-    // Keep the NUL convention the table was written with.
-    MapSpec parsed = *parse_spec(spec);
-    BuildOptions bo;
-    bo.append_nul = true;
-    if (auto probe = open_map(spec, opts); probe && !kept.empty()) {
-        bo.append_nul = stores_nul(parsed, kept.front().key);
-    }
     POSTERN_TRY(build_map(spec, kept, bo));
     return true;
 }

@@ -64,6 +64,7 @@ Result<bool> delete_key(std::string_view spec, std::string_view key, const MapOp
 // The registry rows themselves, for backends (each *_map.cpp supplies one).
 using Opener = Result<std::unique_ptr<Map>> (*)(const MapSpec& spec, const MapOptions& opts);
 using Builder = Status (*)(const std::string& name, const std::vector<Entry>& entries, const BuildOptions& opts);
+// Raw entries, trailing NULs included.
 using Dumper = Result<std::vector<Entry>> (*)(const std::string& name);
 // Files a table of this type reads, for change detection ({} for none).
 using FilesOf = std::vector<std::string> (*)(const std::string& name);
