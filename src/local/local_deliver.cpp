@@ -46,11 +46,12 @@ constexpr Handler kHandlers[] = {
     not_supported_yet,    // Remote
 };
 
-// The session logs the recipient's final status; targets reached through
-// aliases get a line of their own so the expansion can be followed.
+// qmgr logs each recipient's final status= line; targets reached through
+// aliases get a line of their own (result=, not status=, so log tools do not
+// count a delivery twice) so the expansion can be followed.
 void log_target(const Job& job, const Target& t, const Outcome& o) {
     if (t.via.empty()) return;
-    log::info("%s: to=<%s>, alias=%s, target=%s:%s, relay=local, dsn=%s, status=%s (%s)", job.msg.queue_id.c_str(),
+    log::info("%s: to=<%s>, alias=%s, target=%s:%s, relay=local, dsn=%s, result=%s (%s)", job.msg.queue_id.c_str(),
               log::printable(job.recipient).c_str(), log::printable(t.via).c_str(),
               std::string(kind_name(t.kind)).c_str(), log::printable(t.value).c_str(), o.dsn.c_str(), std::string(status_word(o)).c_str(),
               log::printable(o.reason).c_str());

@@ -52,9 +52,8 @@ ipc::DeliverReply deliver_all(const Settings& settings, const ipc::DeliverReques
     for (const auto& rcpt : req.recipients) {
         Outcome o = deliver_recipient(settings, aliases, msg, *header_block, rcpt);
         o.offset = rcpt.offset;
-        log::info("%s: to=<%s>, relay=local, dsn=%s, status=%s (%s)", req.queue_id.c_str(),
-                  log::printable(rcpt.address).c_str(), o.dsn.c_str(), std::string(status_word(o)).c_str(),
-                  log::printable(o.reason).c_str());
+        // qmgr logs the recipient's status line (one per recipient, as log
+        // tools count them); local only logs how aliases expanded.
         reply.results.push_back(std::move(o));
     }
     return reply;
