@@ -35,7 +35,7 @@ Result<DbPtr> open_db(const std::string& path, DBTYPE type, u_int32_t flags, int
     DbPtr db(raw);
     db->set_errfile(db.get(), nullptr);
     if (int rc = db->open(db.get(), nullptr, path.c_str(), nullptr, type, flags, mode); rc != 0) {
-        return make_error(path + ": " + (rc > 0 ? std::string(strerror(rc)) : db_strerror(rc)), rc > 0 ? rc : 0);
+        return make_error(path + ": " + std::string(db_strerror(rc)), rc > 0 ? rc : 0);
     }
     return db;
 }
@@ -69,7 +69,7 @@ private:
         DBT v{};
         int rc = db_->get(db_.get(), nullptr, &k, &v, 0);
         if (rc == DB_NOTFOUND) return Lookup::not_found();
-        if (rc != 0) return Lookup::temp_fail(failure(rc > 0 ? strerror(rc) : db_strerror(rc)));
+        if (rc != 0) return Lookup::temp_fail(failure(db_strerror(rc)));
         std::string_view value(static_cast<const char*>(v.data), v.size);
         return bounded_found(*this, strip_nul(value), opts_);
     }
@@ -94,7 +94,7 @@ Status put_all(DB* db, const std::string& path, const std::vector<Entry>& entrie
         DBT k = make_dbt(key);
         DBT v = make_dbt(value);
         if (int rc = db->put(db, nullptr, &k, &v, 0); rc != 0) {
-            return make_error(path + ": " + (rc > 0 ? std::string(strerror(rc)) : db_strerror(rc)));
+            return make_error(path + ": " + std::string(db_strerror(rc)));
         }
     }
     return {};

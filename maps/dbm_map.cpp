@@ -4,7 +4,10 @@
 // the data lives in .pag, so a reader that opens between the two renames
 // still sees one complete table.
 #include <fcntl.h>
+// GNU dbm's ndbm.h has no extern "C" of its own.
+extern "C" {
 #include <ndbm.h>
+}
 #include <unistd.h>
 
 #include <cerrno>

@@ -46,7 +46,7 @@ const std::map<std::string, Setter, std::less<>>& setters() {
         {"bind", [](LdapConfig& c, const std::string& v) { return set_bool(c.bind, v); }},
         {"bind_dn", [](LdapConfig& c, const std::string& v) { c.bind_dn = v; return Status{}; }},
         {"bind_pw", [](LdapConfig& c, const std::string& v) { c.bind_pw = v; return Status{}; }},
-        {"timeout", [](LdapConfig& c, const std::string& v) {
+        {"timeout", [](LdapConfig& c, const std::string& v) -> Status {
              int n = 0;
              POSTERN_TRY(set_int(n, v, 1, 3600));
              c.timeout = std::chrono::seconds{n};

@@ -65,10 +65,12 @@ private:
         ldap_set_option(ld.get(), LDAP_OPT_TIMEOUT, &tv);
         ldap_set_option(ld.get(), LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
         POSTERN_TRY(setup_tls(ld.get()));
-        berval cred{static_cast<ber_len_t>(cfg_.bind_pw.size()), const_cast<char*>(cfg_.bind_pw.c_str())};
-        const char* dn = cfg_.bind ? cfg_.bind_dn.c_str() : nullptr;
-        if (int rc = ldap_sasl_bind_s(ld.get(), dn, LDAP_SASL_SIMPLE, cfg_.bind ? &cred : nullptr, nullptr, nullptr,
-                                      nullptr);
+        // Anonymous: a simple bind with an empty name and password.
+        static const std::string kEmpty;
+        const std::string& pw = cfg_.bind ? cfg_.bind_pw : kEmpty;
+        berval cred{static_cast<ber_len_t>(pw.size()), const_cast<char*>(pw.c_str())};
+        const char* dn = cfg_.bind ? cfg_.bind_dn.c_str() : "";
+        if (int rc = ldap_sasl_bind_s(ld.get(), dn, LDAP_SASL_SIMPLE, &cred, nullptr, nullptr, nullptr);
             rc != LDAP_SUCCESS) {
             return make_error("bind to " + cfg_.uri_list() + ": " + ldap_err2string(rc));
         }

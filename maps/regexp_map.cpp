@@ -151,7 +151,7 @@ Result<std::unique_ptr<Map>> open_regexp(const MapSpec& spec, const MapOptions& 
     std::string label = spec.type + ":" + spec.name;
     auto text = read_file(spec.name, opts.file_limit);
     if (!text) return make_error(label + ": " + text.error().message, text.error().sys_errno);
-    Parser p{spec.name};
+    Parser p{spec.name, 0, {}, {}};
     std::string_view rest = *text;
     while (!rest.empty()) {
         auto nl = rest.find('\n');

@@ -8,6 +8,9 @@ packages=(
   libboost-dev libssl-dev libc-ares-dev libdb5.3-dev libgdbm-compat-dev libgdbm-dev
   libldap2-dev libnsl-dev libgtest-dev libgmock-dev
   swaks procps
+  # a real DNS server on loopback for the smtp client's tests (the binary only,
+  # no system service)
+  dnsmasq-base
   # real peers for the lookup-table tests (maps/): slapd + ldap-utils, db_dump,
   # Postfix's postmap/postalias (also smtp-source for smtpd), NIS server
   slapd ldap-utils db5.3-util postfix ypserv yp-tools rpcbind

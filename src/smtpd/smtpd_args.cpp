@@ -135,7 +135,7 @@ bool valid_xtext(std::string_view s) {
     for (std::size_t i = 0; i < s.size(); ++i) {
         unsigned char c = static_cast<unsigned char>(s[i]);
         if (c == '+') {
-            if (i + 2 >= s.size() + 0 || !hex(s[i + 1]) || !hex(s[i + 2])) return false;
+            if (i + 2 >= s.size() || !hex(s[i + 1]) || !hex(s[i + 2])) return false;
             i += 2;
         } else if (c < 33 || c > 126 || c == '=') {
             return false;
