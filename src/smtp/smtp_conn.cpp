@@ -55,7 +55,7 @@ Result<Connection> Connection::open(const std::string& address, int port, Millis
     auto sa = make_sockaddr(address, port, len);
     if (!sa) return sa.error();
     UniqueFd fd(::socket(sa->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (!fd) return errno_error("socket");
+    if (fd.get() < 0) return errno_error("socket");
     auto deadline = Clock::now() + timeout;
     if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&*sa), len) != 0) {
         if (errno != EINPROGRESS) return errno_error("connect");

@@ -34,7 +34,7 @@ def free_port():
 
 
 class Instance:
-    def __init__(self, settings=None, start=True):
+    def __init__(self, settings=None, start=True, smtpd_processes=None):
         self.dir = pathlib.Path(tempfile.mkdtemp(prefix="postern-it-"))
         self.root = self.dir / "inst"
         self.env = dict(os.environ, POSTERN_CONFIG_DIR=str(self.root))
@@ -42,6 +42,8 @@ class Instance:
         merged = dict(FAST, **(settings or {}))
         self.ctl("config", "-e", *[f"{k}={v}" for k, v in merged.items()])
         self.started = False
+        if smtpd_processes is not None:
+            self.set_smtpd_processes(smtpd_processes)
         if start:
             self.start()
 
@@ -63,6 +65,22 @@ class Instance:
     def start(self):
         self.ctl("start")
         self.started = True
+        if self.has_smtpd():
+            self.wait_for(self.smtp_ready, 30, "smtpd to answer")
+
+    def has_smtpd(self):
+        try:
+            self.smtp_port()
+            return True
+        except AssertionError:
+            return False
+
+    def smtp_ready(self):
+        try:
+            with socket.create_connection(("127.0.0.1", self.smtp_port()), timeout=2) as s:
+                return s.recv(4).startswith(b"220")
+        except OSError:
+            return False
 
     def stop(self):
         if self.started:
@@ -125,8 +143,39 @@ class Instance:
         raise AssertionError(f"timed out after {timeout}s waiting for {what}\n--- log tail ---\n"
                              + "\n".join(self.log().splitlines()[-40:]))
 
+    # --- SMTP ---------------------------------------------------------------------
+    def smtp_port(self):
+        """The port of the instance's smtpd line in services.conf."""
+        for line in (self.root / "services.conf").read_text().splitlines():
+            fields = line.split()
+            if len(fields) >= 7 and fields[1] == "inet" and fields[6] == "smtpd" and not line.startswith("#"):
+                return int(fields[0].rsplit(":", 1)[1])
+        raise AssertionError("no smtpd service in services.conf (is build/bin/smtpd built?)")
+
+    def set_smtpd_processes(self, count):
+        """Run COUNT smtpd processes (per-process limits are exact with one)."""
+        path = self.root / "services.conf"
+        lines = []
+        for line in path.read_text().splitlines():
+            fields = line.split()
+            if len(fields) >= 7 and fields[1] == "inet" and fields[6] == "smtpd" and not line.startswith("#"):
+                fields[5] = str(count)
+                line = " ".join(fields)
+            lines.append(line)
+        path.write_text("\n".join(lines) + "\n")
+
     def wait_queue_empty(self, timeout=60):
         self.wait_for(lambda: not self.queue_files(), timeout, "an empty queue")
+
+
+def require_tool(name):
+    """The path of an external test peer; a missing one fails the test loudly
+    (install it with scripts/install-deps.sh), never skips it."""
+    path = shutil.which(name) or next((p for p in (f"/usr/sbin/{name}", f"/usr/bin/{name}")
+                                       if os.access(p, os.X_OK)), None)
+    if not path:
+        raise AssertionError(f"{name} is not installed: run scripts/install-deps.sh")
+    return path
 
 
 def split_message(raw):
