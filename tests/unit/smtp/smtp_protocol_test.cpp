@@ -109,7 +109,9 @@ TEST(NextHop, ParsesPostfixForms) {
     for (const auto& c : cases) {
         auto hop = parse_nexthop(c.text, 25);
         ASSERT_EQ(hop.ok(), c.ok) << c.text;
-        if (c.ok) EXPECT_EQ(*hop, c.want) << c.text;
+        if (c.ok) {
+            EXPECT_EQ(*hop, c.want) << c.text;
+        }
     }
 }
 
