@@ -15,8 +15,7 @@ using namespace postern;
 int main(int argc, char** argv) {
     auto ctx = server::init_daemon("cleanup", argc, argv);
     server::drop_privileges(ctx);
-    // After a chroot the queue directory is "/".
-    std::string root = ctx.chroot ? "/" : ctx.cfg.get(config::params::queue_directory);
+    std::string root = server::queue_root(ctx);
     auto queue = queue::QueueDir::open(root);
     if (!queue) log::fatal("%s", queue.error().message.c_str());
     auto settings = cleanup::Settings::from_config(ctx.cfg, root);

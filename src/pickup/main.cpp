@@ -15,8 +15,7 @@ int main(int argc, char** argv) {
     using namespace postern;
     auto ctx = server::init_daemon("pickup", argc, argv);
     server::drop_privileges(ctx);
-    std::string root = ctx.chroot && !ctx.cfg.get(config::params::user_instance)
-                           ? "/" : ctx.cfg.get(config::params::queue_directory);
+    std::string root = server::queue_root(ctx);
     auto q = queue::QueueDir::open(root);
     if (!q) log::fatal("%s", q.error().message.c_str());
     auto settings = pickup::settings_from_config(ctx.cfg, root);

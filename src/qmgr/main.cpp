@@ -25,8 +25,7 @@ int main(int argc, char** argv) {
     auto settings = qmgr::Settings::from_config(ctx.cfg, *services);
 
     server::drop_privileges(ctx);
-    // After a chroot the queue directory is "/".
-    auto queue = queue::QueueDir::open(ctx.chroot ? "/" : ctx.cfg.get(config::params::queue_directory));
+    auto queue = queue::QueueDir::open(server::queue_root(ctx));
     if (!queue) log::fatal("%s", queue.error().message.c_str());
     queue->sweep_temp(queue::kIncoming, kStaleTempSeconds);
 

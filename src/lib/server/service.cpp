@@ -146,6 +146,11 @@ void drop_privileges(const Context& ctx) {
     if (auto st = become(*id); !st) log::fatal("cannot become %s: %s", owner.c_str(), st.error().message.c_str());
 }
 
+std::string queue_root(const Context& ctx) {
+    bool chrooted = ctx.chroot && !ctx.cfg.get(config::params::user_instance);
+    return chrooted ? "/" : ctx.cfg.get(config::params::queue_directory);
+}
+
 bool stop_requested() { return g_stop != 0; }
 
 void request_stop() { g_stop = 1; }

@@ -49,6 +49,10 @@ Context init_daemon(std::string_view program, int argc, char** argv);
 // become $mail_owner when ctx.unprivileged. Fatal on failure.
 void drop_privileges(const Context& ctx);
 
+// The queue directory as this process sees it after drop_privileges():
+// "/" when it chrooted there, else $queue_directory.
+std::string queue_root(const Context& ctx);
+
 // True once SIGTERM/SIGINT arrived (handlers installed by init_daemon).
 bool stop_requested();
 // What the SIGTERM handler does (async-signal-safe); also for tests.
