@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config python3
   libboost-dev libssl-dev libc-ares-dev libdb5.3-dev libgdbm-compat-dev libgdbm-dev
   libldap2-dev libnsl-dev libgtest-dev libgmock-dev
-  swaks procps
+  swaks procps openssl
   # a real DNS server on loopback for the smtp client's tests (the binary only,
   # no system service)
   dnsmasq-base
@@ -16,6 +16,8 @@ packages=(
   slapd ldap-utils db5.3-util postfix ypserv yp-tools rpcbind
   # libraries the unpacked sendmail 8.17 tools need (scripts/fetch-sendmail-tools.sh)
   libwrap0 liblockfile1
+  # m4 builds sendmail.cf from .mc files for the postern-migrate tests
+  m4
 )
 
 missing=()

@@ -1,16 +1,5 @@
-// sendmail -bp / mailq: list the queue in the familiar layout, reading
-// $queue_directory directly (the caller must be able to read it: root, the
-// mail owner, or the owner of a user instance).
-//
-//   -Queue ID--------------- --Size-- ----Arrival Time----  -Sender/Recipient-------
-//   1PJ4XH34L1NBG89M*            1234 Mon Jan  6 12:00:00   alice
-//                                                           bob@example.org
-//
-//   -- 2 Kbytes in 1 Request.
-//
-// The mark after the ID: "*" active, "!" on hold, "^" still in maildrop.
-// "Mail queue is empty" when there is nothing. Addresses are printed through
-// log::printable (queue files may hold any bytes).
+// sendmail -bp / mailq: list the queue in the familiar layout (see
+// lib/queue/queue_listing.hpp for the layout and its rules).
 #pragma once
 
 #include <cstdio>

@@ -3,6 +3,8 @@
 // accepted silently, as Postfix does, so that existing callers keep working.
 #include "sendmail_options.hpp"
 
+#include <cctype>
+
 #include "lib/base/safe_file.hpp"
 #include "lib/base/sysexits.hpp"
 
@@ -113,10 +115,28 @@ Mode mode_for_name(std::string_view name) {
     return Mode::Deliver;
 }
 
+// -q[time], -qRsubstr, -qSsubstr, -qIsubstr (also "-qR substr"): the rest
+// of the word belongs to -q. A time ("-q30m": sendmail's periodic runs) is
+// accepted and ignored: qmgr retries on its own; this flushes once.
+std::optional<UsageError> parse_queue_run(const std::vector<std::string>& args, std::size_t& i,
+                                          std::string_view rest, Options& o) {
+    o.mode = Mode::FlushQueue;
+    if (rest.empty() || std::isdigit(static_cast<unsigned char>(rest[0]))) return ok();
+    char sel = static_cast<char>(std::toupper(static_cast<unsigned char>(rest[0])));
+    if (sel != 'R' && sel != 'S' && sel != 'I')
+        return UsageError{"option -q" + std::string(rest) + " is not supported", ex::kUsage};
+    o.queue_select = sel;
+    o.queue_match = std::string(rest.substr(1));
+    if (o.queue_match.empty() && i + 1 < args.size()) o.queue_match = args[++i];
+    if (o.queue_match.empty()) return UsageError{"option -q" + std::string(1, sel) + " requires an argument", ex::kUsage};
+    return ok();
+}
+
 // Apply the bundled flags in args[i] ("-ti", "-fuser"); may consume args[i+1].
 std::optional<UsageError> parse_cluster(const std::vector<std::string>& args, std::size_t& i, Options& o) {
     std::string_view word = args[i];
     for (std::size_t k = 1; k < word.size(); ++k) {
+        if (word[k] == 'q') return parse_queue_run(args, i, word.substr(k + 1), o);
         const FlagSpec* spec = find_flag(word[k]);
         if (!spec) return UsageError{"unknown option -" + std::string(1, word[k]), ex::kUsage};
         if (!spec->takes_arg) {
@@ -141,6 +161,7 @@ std::optional<UsageError> parse_cluster(const std::vector<std::string>& args, st
 std::string usage_line(std::string_view program) {
     return "usage: " + std::string(program) +
            " [-t] [-i] [-f sender] [-F full_name] [-c config_dir] [-bm|-bp|-bi] [-N dsn] [-R ret] [-V envid]"
+           " [-q[R|S|I]substr]"
            " [--] [recipient ...]";
 }
 

@@ -15,7 +15,7 @@
 
 namespace postern::sendmail {
 
-enum class Mode { Deliver, ListQueue, RebuildAliases };
+enum class Mode { Deliver, ListQueue, RebuildAliases, FlushQueue };
 
 struct Options {
     Mode mode = Mode::Deliver;
@@ -30,6 +30,8 @@ struct Options {
     std::string dsn_ret;                        // -R
     std::string dsn_envid;                      // -V
     std::string body_type;                      // -B
+    char queue_select = 0;                      // -q: 0 all, 'R' recipient, 'S' sender, 'I' queue ID
+    std::string queue_match;                    // -qRsubstr, -qSsubstr, -qIsubstr
     std::vector<std::string> recipients;        // operands
 };
 

@@ -7,6 +7,7 @@
 
 #include "lib/base/sysexits.hpp"
 #include "lib/config/config.hpp"
+#include "sendmail_flush.hpp"
 #include "sendmail_mailq.hpp"
 #include "sendmail_newaliases.hpp"
 #include "sendmail_options.hpp"
@@ -26,6 +27,7 @@ constexpr ModeEntry kModeTable[] = {
     {Mode::Deliver, [](const Options& o, const config::Config& c) { return submit(o, c, STDIN_FILENO); }},
     {Mode::ListQueue, [](const Options& o, const config::Config& c) { return list_queue(c, o.program); }},
     {Mode::RebuildAliases, [](const Options& o, const config::Config& c) { return rebuild_aliases(c, o.program); }},
+    {Mode::FlushQueue, [](const Options& o, const config::Config& c) { return flush_queue(o, c); }},
 };
 
 int usage_error(const Options& o, const UsageError& e) {

@@ -32,6 +32,7 @@ int query_stdin(Map& map, std::FILE* in, std::FILE* out, std::FILE* err) {
         }
         if (r.is_found()) {
             std::fprintf(out, "%s\t%s\n", key.c_str(), r.value().c_str());
+            std::fflush(out);  // a caller may wait for each answer (a pipe is block-buffered)
             status = 0;
         }
     }

@@ -23,11 +23,18 @@ std::string dedup_key(const std::string& address) {
     return address.substr(0, at + 1) + lowercase(std::string_view(address).substr(at + 1));
 }
 
-Status add_client_recipients(const ipc::CleanupOpen& open, const Settings& s, RecipientList& list) {
-    for (const auto& raw : open.recipients) {
+Status add_client_recipients(const ipc::CleanupOpen& open, const Settings& s, RecipientList& list, Prepared& p) {
+    for (std::size_t i = 0; i < open.recipients.size(); ++i) {
+        const auto& raw = open.recipients[i];
         auto addrs = envelope_addresses(raw);
         if (!addrs) return make_error("5.1.3 bad recipient address syntax: " + log::printable(raw, 100));
-        for (const auto& a : *addrs) list.add(qualify(a, s.myorigin));
+        std::string notify = i < open.rcpt_notify.size() ? open.rcpt_notify[i] : "";
+        std::string orcpt = i < open.rcpt_orcpt.size() ? open.rcpt_orcpt[i] : "";
+        for (const auto& a : *addrs) {
+            std::string q = qualify(a, s.myorigin);
+            if (!notify.empty() || !orcpt.empty()) p.dsn.emplace(q, std::pair{notify, orcpt});
+            list.add(std::move(q));
+        }
         if (list.overflow()) break;
     }
     return {};
@@ -81,7 +88,7 @@ Result<Prepared> prepare_envelope(const ipc::CleanupOpen& open, const Headers& h
         if (ex.truncated) return make_error("5.5.3 too many recipients");
         for (const auto& r : ex.recipients) list.add(qualify(r, s.myorigin));
     }
-    POSTERN_TRY(add_client_recipients(open, s, list));
+    POSTERN_TRY(add_client_recipients(open, s, list, p));
     if (list.overflow()) return make_error("5.5.3 too many recipients");
     if (list.addresses().empty()) return make_error("5.1.3 no recipients specified");
     p.recipients = list.addresses();
@@ -99,7 +106,15 @@ queue::Envelope make_envelope(const ipc::CleanupOpen& open, const Prepared& p, c
     for (const auto& [name, value] : {std::pair{"client_name", &open.client_name},
                                       std::pair{"client_addr", &open.client_addr}, std::pair{"helo", &open.helo}})
         if (!value->empty()) env.attrs.emplace_back(name, *value);
-    for (const auto& r : p.recipients) env.recipients.push_back(queue::Recipient{r, {}, {}});
+    if (!open.dsn_ret.empty()) env.attrs.emplace_back("dsn_ret", open.dsn_ret);
+    if (!open.dsn_envid.empty()) env.attrs.emplace_back("dsn_envid", open.dsn_envid);
+    for (const auto& r : p.recipients) {
+        auto it = p.dsn.find(r);
+        if (it == p.dsn.end())
+            env.recipients.push_back(queue::Recipient{r, {}, {}});
+        else
+            env.recipients.push_back(queue::Recipient{r, it->second.second, it->second.first});
+    }
     return env;
 }
 

@@ -9,9 +9,11 @@
 #pragma once
 
 #include <ctime>
+#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "cleanup_headers.hpp"
@@ -51,6 +53,8 @@ struct Prepared {
     std::string sender;                   // qualified; "" = null sender
     std::vector<std::string> recipients;  // qualified, unique, 1..recipient_limit
     std::vector<std::string> rejected;    // header list elements -t could not use (log)
+    // DSN NOTIFY/ORCPT of client-given recipients, by qualified address.
+    std::map<std::string, std::pair<std::string, std::string>> dsn;
 };
 
 Result<Prepared> prepare_envelope(const ipc::CleanupOpen& open, const Headers& headers, const Settings& settings);

@@ -45,7 +45,9 @@ void Session::run() {
 }
 
 Status Session::start() {
-    if (open_.origin != "pickup" && open_.origin != "smtpd")
+    // bounce, double-bounce: qmgr's delivery status notifications.
+    if (open_.origin != "pickup" && open_.origin != "smtpd" && open_.origin != "bounce" &&
+        open_.origin != "double-bounce")
         return make_error("unknown origin \"" + log::printable(open_.origin, 32) + "\"");
     ::clock_gettime(CLOCK_REALTIME, &arrival_);
     auto file = queue_.create(queue::kIncoming);
@@ -55,9 +57,11 @@ Status Session::start() {
     const char* id = file_->queue_id.c_str();
     if (open_.origin == "pickup")
         log::info("%s: uid=%lld from=<%s>", id, static_cast<long long>(open_.uid), log::printable(open_.sender).c_str());
-    else
+    else if (open_.origin == "smtpd")
         log::info("%s: client=%s[%s]", id, log::printable(open_.client_name).c_str(),
                   log::printable(open_.client_addr).c_str());
+    else
+        log::info("%s: origin=%s", id, open_.origin.c_str());
     return {};
 }
 

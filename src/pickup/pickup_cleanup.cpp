@@ -19,7 +19,17 @@ ipc::CleanupOpen open_message(const queue::Envelope& env, uid_t owner) {
     m.full_name = env.full_name;
     m.uid = static_cast<std::int64_t>(owner);
     m.extract_recipients = env.extract_recipients;
-    for (const auto& r : env.recipients) m.recipients.push_back(r.address);
+    bool dsn = false;
+    for (const auto& r : env.recipients) {
+        m.recipients.push_back(r.address);
+        m.rcpt_notify.push_back(r.notify);
+        m.rcpt_orcpt.push_back(r.orcpt);
+        dsn = dsn || !r.notify.empty() || !r.orcpt.empty();
+    }
+    if (!dsn) {
+        m.rcpt_notify.clear();
+        m.rcpt_orcpt.clear();
+    }
     return m;
 }
 

@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
+#include <string>
 
 #include "lib/base/log.hpp"
 #include "lib/config/config.hpp"
+#include "lib/queue/queue_status.hpp"
 
 namespace postern::qmgr {
 namespace {
@@ -69,8 +72,14 @@ int run_loop(const server::Context& ctx, Manager& manager) {
         auto wait = std::clamp(std::chrono::duration_cast<milliseconds>(until), milliseconds{0}, kMaxWait);
         Ready ready = wait_events(ctx.listen_fd, manager.wake_fd(), wait);
         if (ready.finished) manager.handle_finished();
-        // The trigger bytes only say "look"; wait_for_trigger consumes them.
-        if (ready.trigger) (void)server::wait_for_trigger(ctx, milliseconds{100});
+        // 'W' (new mail) only says "look"; 'D' and 'F' also ask for a
+        // deferred scan now ('F': every deferred file counts as due).
+        std::string bytes = ready.trigger ? server::wait_for_trigger(ctx, milliseconds{100}) : std::string();
+        if (bytes.find(queue::kTriggerFlush) != std::string::npos) {
+            manager.scan_deferred(std::numeric_limits<std::time_t>::max());
+        } else if (bytes.find(queue::kTriggerScanDeferred) != std::string::npos) {
+            manager.scan_deferred(wall_now());
+        }
         if (ready.trigger || Clock::now() >= next_incoming || manager.backlog_ready()) {
             manager.scan_incoming();
             next_incoming = Clock::now() + kIncomingRescan;

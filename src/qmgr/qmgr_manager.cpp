@@ -14,6 +14,7 @@ Settings Settings::from_config(const config::Config& cfg, const std::vector<conf
     s.active_limit = static_cast<std::size_t>(cfg.get(p::qmgr_message_active_limit));
     s.ipc_timeout = std::chrono::duration_cast<ipc::Millis>(cfg.get(p::ipc_timeout));
     s.ipc_limits.max_payload = static_cast<std::size_t>(cfg.get(p::ipc_message_size_limit));
+    s.bounce = BounceSettings::from_config(cfg);
     return s;
 }
 

@@ -29,6 +29,7 @@
 #include "lib/ipc/channel.hpp"
 #include "lib/queue/queue_dir.hpp"
 #include "lib/queue/queue_file.hpp"
+#include "qmgr_bounce.hpp"
 #include "qmgr_deliver.hpp"
 #include "qmgr_message.hpp"
 #include "qmgr_resolve.hpp"
@@ -49,6 +50,7 @@ struct Settings {
     ipc::Millis ipc_timeout{3600 * 1000};
     ipc::Limits ipc_limits;
     queue::ReadLimits read_limits;
+    BounceSettings bounce;
 
     static Settings from_config(const config::Config& cfg, const std::vector<config::ServiceEntry>& services);
 };
@@ -99,6 +101,7 @@ private:
     void finish_if_done(Message& msg);
     void expire_pending(Message& msg);
     void retire(Message& msg);
+    void warn_delay_once(const Message& msg, std::time_t now, std::map<std::string, std::string>& reasons);
     void defer(Message& msg, std::time_t now);
 
     queue::QueueDir queue_;
@@ -113,10 +116,9 @@ private:
     bool backlog_ = false;
 };
 
-// Hook for the DSN issue: a recipient of msg failed for good (bounced or
-// expired). The non-delivery report to the sender is generated here once
-// src/lib/dsn exists; until then the log line is the only trace.
-void bounce_hook_recipient_failed(const Message& msg, std::size_t index, std::string_view dsn,
+// A recipient of msg failed for good (bounced or expired): remembered in
+// msg; finish_if_done sends one notice for all of them (qmgr_bounce.hpp).
+void bounce_hook_recipient_failed(Message& msg, std::size_t index, std::string_view dsn,
                                   std::string_view reason);
 
 // "ID: to=<rcpt>, relay=local, delay=0.12, dsn=2.0.0, status=sent (reason)"

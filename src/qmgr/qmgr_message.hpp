@@ -42,6 +42,16 @@ public:
     void note_deferred(std::size_t i, std::string reason);
     bool has_deferred() const { return !deferred_.empty(); }
     const std::map<std::size_t, std::string>& deferred_reasons() const { return deferred_; }
+    // Recipients that failed for good in this pass, for the bounce notice.
+    struct Failure {
+        std::size_t index;
+        std::string dsn;
+        std::string reason;
+    };
+    void note_failed(std::size_t i, std::string dsn, std::string reason) {
+        failures_.push_back(Failure{i, std::move(dsn), std::move(reason)});
+    }
+    const std::vector<Failure>& failures() const { return failures_; }
 
     // Requests planned or in flight for this message.
     void add_outstanding(int n) { outstanding_ += n; }
@@ -57,6 +67,7 @@ private:
     UniqueFd fd_;
     queue::Envelope env_;
     std::map<std::size_t, std::string> deferred_;
+    std::vector<Failure> failures_;
     int outstanding_ = 0;
 };
 

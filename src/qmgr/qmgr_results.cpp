@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "lib/base/log.hpp"
+#include "lib/queue/queue_status.hpp"
 #include "qmgr_manager.hpp"
 
 namespace postern::qmgr {
@@ -20,8 +21,8 @@ using ResultStatus = ipc::RecipientResult::Status;
 
 }  // namespace
 
-void bounce_hook_recipient_failed(const Message&, std::size_t, std::string_view, std::string_view) {
-    // Intentionally empty until the DSN issue: see the declaration.
+void bounce_hook_recipient_failed(Message& msg, std::size_t index, std::string_view dsn, std::string_view reason) {
+    msg.note_failed(index, std::string(dsn), std::string(reason));
 }
 
 std::string format_result_line(std::string_view queue_id, std::string_view address, std::string_view relay,
@@ -70,6 +71,9 @@ void Manager::finish_if_done(Message& msg) {
     if (msg.outstanding() > 0) return;
     std::time_t now = now_ts().tv_sec;
     if (!msg.all_final() && lifetime_exceeded(now, msg.arrival(), settings_.retry)) expire_pending(msg);
+    // The notice is queued (fsynced by cleanup) before the original goes.
+    if (!msg.failures().empty())
+        send_notice(msg, msg.failures(), dsn::Action::Failed, settings_.bounce, queue_.dir("private") + "/cleanup");
     if (msg.all_final())
         retire(msg);
     else
@@ -93,8 +97,28 @@ void Manager::expire_pending(Message& msg) {
     }
 }
 
+// One delay notice per message, after $delay_warning_time; the defer log
+// remembers that it was sent (key kDelayWarnedKey), across restarts.
+void Manager::warn_delay_once(const Message& msg, std::time_t now, std::map<std::string, std::string>& reasons) {
+    const auto& s = settings_.bounce;
+    bool warned = queue::read_defer_log(queue_, msg.id()).contains(std::string(kDelayWarnedKey));
+    if (!warned && s.delay_warning > 0 && now - msg.arrival() >= s.delay_warning) {
+        std::vector<Message::Failure> delayed;
+        for (auto i : msg.pending()) {
+            const std::string& why = reasons[msg.recipients()[i].address];
+            auto sp = why.find(' ');
+            bool coded = why.starts_with("4.") && sp != std::string::npos;
+            delayed.push_back({i, coded ? why.substr(0, sp) : "4.0.0", coded ? why.substr(sp + 1) : why});
+        }
+        send_notice(msg, delayed, dsn::Action::Delayed, s, queue_.dir("private") + "/cleanup");
+        warned = true;
+    }
+    if (warned) reasons[std::string(kDelayWarnedKey)] = "delay notice sent";
+}
+
 void Manager::retire(Message& msg) {
     msg.close();
+    queue::remove_defer_log(queue_, msg.id());
     if (auto s = queue_.remove(queue::kActive, msg.id()); !s) {
         log::warn("%s: remove: %s", msg.id().c_str(), s.error().message.c_str());
         return;
@@ -107,6 +131,15 @@ void Manager::retire(Message& msg) {
 // where recovery picks it up anyway.
 void Manager::defer(Message& msg, std::time_t now) {
     std::time_t when = next_attempt_time(now, msg.arrival(), settings_.retry);
+    // The reasons mailq and postern-queue show; advisory, so a failure only warns.
+    std::map<std::string, std::string> reasons;
+    for (auto i : msg.pending()) {
+        auto it = msg.deferred_reasons().find(i);
+        reasons[msg.recipients()[i].address] = it == msg.deferred_reasons().end() ? "delivery deferred" : it->second;
+    }
+    warn_delay_once(msg, now, reasons);
+    if (auto s = queue::write_defer_log(queue_, msg.id(), reasons); !s)
+        log::warn("%s: defer log: %s", msg.id().c_str(), s.error().message.c_str());
     if (auto s = set_next_attempt(msg.fd(), when, queue_.path(queue::kActive, msg.id())); !s)
         log::warn("%s: %s", msg.id().c_str(), s.error().message.c_str());
     msg.close();

@@ -121,6 +121,7 @@ Result<std::string> Connection::read_line(std::size_t max_line, Millis timeout) 
     for (;;) {
         auto nl = in_.find('\n', in_pos_);
         if (nl != std::string::npos) {
+            if (nl - in_pos_ > max_line + 1) return make_error("reply line too long");
             std::string line = in_.substr(in_pos_, nl - in_pos_);
             in_pos_ = nl + 1;
             if (!line.empty() && line.back() == '\r') line.pop_back();

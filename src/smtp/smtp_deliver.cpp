@@ -2,6 +2,7 @@
 #include "smtp_deliver.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 
 #include "lib/base/log.hpp"
 #include "lib/base/safe_file.hpp"
@@ -40,11 +41,18 @@ bool content_has_8bit(int fd, const queue::Envelope& env) {
     return found;
 }
 
+// qmgr still waits for our reply: its end of the socket is open.
+bool peer_alive(int conn) {
+    struct pollfd p{conn, POLLRDHUP, 0};
+    return ::poll(&p, 1, 0) == 0;
+}
+
 ipc::DeliverReply deliver_request(const Settings& settings, const ipc::DeliverRequest& req, int fd,
-                                  const queue::Envelope& env) {
+                                  const queue::Envelope& env, int conn) {
     Targets targets = find_targets(settings, req.nexthop);
     if (targets.servers.empty()) return all_results(req, targets.failure, targets.dsn, targets.reason);
     Transaction tx;
+    tx.queue_id = log::printable(req.queue_id, 32);
     tx.sender = req.sender;
     for (const auto& r : req.recipients) tx.recipients.push_back(OutRecipient{r.address, r.orcpt, r.notify});
     tx.size = env.content_size;
@@ -52,6 +60,7 @@ ipc::DeliverReply deliver_request(const Settings& settings, const ipc::DeliverRe
     tx.ret = dsn::envelope_attr(env, dsn::kRetAttr);
     tx.envid = dsn::envelope_attr(env, dsn::kEnvidAttr);
     tx.content = [fd, &env](const ContentSink& sink) { return queue::read_content(fd, env, sink); };
+    tx.still_wanted = [conn] { return peer_alive(conn); };
     ipc::DeliverReply reply;
     auto results = deliver_to(settings, tx, targets.servers);
     for (std::size_t i = 0; i < results.size(); ++i) {
@@ -104,7 +113,7 @@ std::vector<ipc::RecipientResult> deliver_to(const Settings& settings, const Tra
         if (res.tls_failed) {  // level may: the same server once more, in plain text
             SessionSettings plain = settings.session;
             plain.tls = nullptr;
-            log::info("%s; retrying without TLS", res.server_error.c_str());
+            log::info("%s: %s; retrying without TLS", tx.queue_id.c_str(), res.server_error.c_str());
             res = run_session(part, servers[s], plain);
         }
         std::vector<std::size_t> still_open;
@@ -120,7 +129,7 @@ std::vector<ipc::RecipientResult> deliver_to(const Settings& settings, const Tra
         if (!res.server_error.empty()) {
             last_error = res.server_error;
             last_class = res.server_error_class;
-            log::info("%s", log::printable(last_error, 512).c_str());
+            log::info("%s: %s", tx.queue_id.c_str(), log::printable(last_error, 512).c_str());
         }
     }
     for (auto i : open)
@@ -145,7 +154,7 @@ void handle_connection(const Settings& settings, UniqueFd conn) {
                   env.error().message.c_str());
         reply = all_results(*req, RStatus::Deferred, "4.3.0", "cannot read queue file: " + env.error().message);
     } else {
-        reply = deliver_request(settings, *req, fd->get(), *env);
+        reply = deliver_request(settings, *req, fd->get(), *env, conn.get());
     }
     if (Status st = ipc::send_msg(conn.get(), reply, settings.ipc_timeout); !st)
         log::warn("%s: cannot send reply: %s", log::printable(req->queue_id).c_str(), st.error().message.c_str());

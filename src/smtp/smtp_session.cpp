@@ -2,9 +2,11 @@
 // when the session is over; the outcome is then in result_.
 #include "smtp_session.hpp"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
+#include "lib/base/log.hpp"
 #include "lib/base/strings.hpp"
 #include "smtp_content.hpp"
 
@@ -25,6 +27,8 @@ private:
     bool greet();
     bool ehlo();
     bool starttls();
+    bool size_refused();
+    void rcpt_reply(std::size_t i, const Reply& r);
     bool send_envelope();
     bool send_data();
     void quit();
@@ -129,6 +133,9 @@ bool Session::starttls() {
         result_.tls_failed = !required;
         return fail("TLS with " + target_.label() + " failed: " + st.error().message);
     }
+    log::info("%s: %s TLS connection established to %s: %s", tx_.queue_id.c_str(),
+              tls->level() == TlsLevel::Verify ? "Verified" : "Anonymous", target_.label().c_str(),
+              conn_->tls_summary().c_str());
     return ehlo();
 }
 
@@ -167,36 +174,51 @@ void Session::finish_all(const Reply& r, std::string_view in_reply_to, bool only
     }
 }
 
+// A message larger than the server's SIZE bounces without being sent.
+bool Session::size_refused() {
+    auto it = ext_.find("SIZE");
+    if (it == ext_.end()) return false;
+    auto limit = parse_int(it->second);
+    if (!limit || *limit <= 0 || tx_.size <= static_cast<std::uint64_t>(*limit)) return false;
+    Reply r{552, {"5.3.4 Message size exceeds fixed limit of " + it->second + " bytes"}};
+    finish_all(r, "MAIL FROM", false);
+    for (auto& o : result_.recipients)
+        o.reason = "message size " + std::to_string(tx_.size) + " exceeds size limit " + it->second + " of server " +
+                   target_.label();
+    return true;
+}
+
+void Session::rcpt_reply(std::size_t i, const Reply& r) {
+    if (r.cls() == '2') {
+        accepted_[i] = true;
+        return;
+    }
+    auto& o = result_.recipients[i];
+    o.state = r.cls() == '5' ? RcptState::Bounced : RcptState::Deferred;
+    o.dsn = r.enhanced().empty() ? std::string(1, r.cls()) + ".0.0" : r.enhanced();
+    o.reason = said(r, "RCPT TO");
+}
+
 // MAIL, RCPT... and DATA: pipelined in one write when the server allows.
 bool Session::send_envelope() {
-    if (auto it = ext_.find("SIZE"); it != ext_.end()) {
-        auto limit = parse_int(it->second);
-        if (limit && *limit > 0 && tx_.size > static_cast<std::uint64_t>(*limit)) {
-            Reply r{552, {"5.3.4 Message size exceeds fixed limit of " + it->second + " bytes"}};
-            finish_all(r, "MAIL FROM", false);
-            for (auto& o : result_.recipients)
-                o.reason = "message size " + std::to_string(tx_.size) + " exceeds size limit " + it->second +
-                           " of server " + target_.label();
-            return false;
-        }
-    }
+    if (size_refused()) return false;
     bool pipelining = ext_.contains("PIPELINING");
     std::vector<std::string> cmds{mail_command()};
     for (const auto& r : tx_.recipients) cmds.push_back(rcpt_command(r));
     cmds.push_back("DATA");
-    std::string batch;
-    if (pipelining)
+    if (pipelining) {
+        std::string batch;
         for (const auto& c : cmds) batch += c + "\r\n";
-    if (pipelining)
         if (auto w = conn_->write(batch, s_.reply_timeout); !w)
             return fail("lost connection with " + target_.label() + " while sending MAIL FROM: " + w.error().message);
+    }
     accepted_.assign(tx_.recipients.size(), false);
     std::optional<Reply> mail_refused;
-    std::size_t accepted = 0;
+    auto accepted = [&] { return std::count(accepted_.begin(), accepted_.end(), true); };
     for (std::size_t i = 0; i < cmds.size(); ++i) {
         bool is_data = i + 1 == cmds.size();
         std::string_view what = i == 0 ? "MAIL FROM" : is_data ? "DATA" : "RCPT TO";
-        if (!pipelining && is_data && (mail_refused || accepted == 0)) break;
+        if (!pipelining && is_data && (mail_refused || accepted() == 0)) break;
         auto r = pipelining ? read_reply() : command(cmds[i]);
         if (!r) return fail("lost connection with " + target_.label() + " while sending " + std::string(what) + ": " +
                             r.error().message);
@@ -204,17 +226,8 @@ bool Session::send_envelope() {
         if (i == 0) {
             if (r->cls() != '2') mail_refused = *r;
         } else if (!is_data) {
-            if (mail_refused) continue;
-            if (r->cls() == '2') {
-                accepted_[i - 1] = true;
-                ++accepted;
-            } else {
-                auto& o = result_.recipients[i - 1];
-                o.state = r->cls() == '5' ? RcptState::Bounced : RcptState::Deferred;
-                o.dsn = r->enhanced().empty() ? std::string(1, r->cls()) + ".0.0" : r->enhanced();
-                o.reason = said(*r, "RCPT TO");
-            }
-        } else if (!mail_refused && accepted > 0 && r->code != 354) {
+            if (!mail_refused) rcpt_reply(i - 1, *r);
+        } else if (!mail_refused && accepted() > 0 && r->code != 354) {
             finish_all(*r, "DATA", true);
             return false;
         }
@@ -223,7 +236,7 @@ bool Session::send_envelope() {
         finish_all(*mail_refused, "MAIL FROM", false);
         return false;
     }
-    return accepted > 0;
+    return accepted() > 0;
 }
 
 bool Session::send_data() {
@@ -238,6 +251,7 @@ bool Session::send_data() {
     });
     if (!st) return fail("lost connection with " + target_.label() + " while sending message content: " +
                          st.error().message);
+    if (tx_.still_wanted && !tx_.still_wanted()) return fail("delivery request withdrawn before end of data");
     enc.finish(out);
     if (auto w = conn_->write(out, s_.reply_timeout); !w)
         return fail("lost connection with " + target_.label() + " while sending end of data: " + w.error().message);

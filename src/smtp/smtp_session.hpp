@@ -36,6 +36,7 @@ struct OutRecipient {
 using ContentSink = std::function<Status(std::string_view)>;
 
 struct Transaction {
+    std::string queue_id;  // for log lines
     std::string sender;
     std::vector<OutRecipient> recipients;
     std::uint64_t size = 0;  // content bytes (for SIZE=)
@@ -44,6 +45,11 @@ struct Transaction {
     std::string envid;  // "" = none
     // Streams the stored content ("\n" line ends) to sink.
     std::function<Status(const ContentSink&)> content;
+    // Asked before the final "." commits the message: false when nobody
+    // would learn the outcome (qmgr went away), so the transaction is
+    // abandoned and the recipients stay Pending instead of being delivered
+    // now and again after qmgr's restart.
+    std::function<bool()> still_wanted;
 };
 
 struct ServerTarget {

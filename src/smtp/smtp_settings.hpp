@@ -23,7 +23,6 @@ struct Settings {
     std::shared_ptr<TlsClient> tls;
     ipc::Millis ipc_timeout{3600 * 1000};
     ipc::Limits ipc_limits;
-    std::uint64_t header_scan_limit = 1 << 20;
 };
 
 // Fatal configuration problems (an unknown TLS level, an unreadable CA

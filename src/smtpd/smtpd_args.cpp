@@ -90,7 +90,7 @@ Status mail_param(const Param& p, MailArgs& m, std::uint64_t size_limit) {
         m.ret = v;
     } else if (p.key == "ENVID") {
         if (!valid_xtext(p.value) || p.value.size() > 100) return make_error("501 5.5.4 Bad ENVID parameter");
-        m.envid = p.value;
+        m.envid = decode_xtext(p.value);
     } else if (p.key == "SMTPUTF8") {
         if (p.has_value) return make_error("501 5.5.4 Bad SMTPUTF8 parameter");
         m.smtputf8 = true;
@@ -121,7 +121,7 @@ Status rcpt_param(const Param& p, RcptArgs& r) {
         auto semi = p.value.find(';');
         if (semi == std::string::npos || semi == 0 || !valid_xtext(p.value.substr(semi + 1)))
             return make_error("501 5.5.4 Bad ORCPT parameter");
-        r.orcpt = p.value;
+        r.orcpt = p.value.substr(0, semi + 1) + decode_xtext(p.value.substr(semi + 1));
     } else {
         return make_error("555 5.5.4 Unsupported option: " + p.key.substr(0, 32));
     }
@@ -142,6 +142,20 @@ bool valid_xtext(std::string_view s) {
         }
     }
     return true;
+}
+
+std::string decode_xtext(std::string_view s) {
+    auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'A' + 10; };
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '+' && i + 2 < s.size()) {
+            out += static_cast<char>(nibble(s[i + 1]) * 16 + nibble(s[i + 2]));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
 }
 
 Result<MailArgs> parse_mail(std::string_view text, std::uint64_t size_limit) {

@@ -20,14 +20,14 @@ struct MailArgs {
     std::uint64_t size = 0;   // SIZE=, 0 when absent
     std::string body;         // "7BIT", "8BITMIME" or ""
     std::string ret;          // "FULL", "HDRS" or ""
-    std::string envid;        // xtext as sent
+    std::string envid;        // decoded from xtext
     bool smtputf8 = false;
 };
 
 struct RcptArgs {
     std::string recipient;
     std::string notify;       // "NEVER" or a list of SUCCESS,FAILURE,DELAY; "" when absent
-    std::string orcpt;        // "rfc822;xtext" as sent
+    std::string orcpt;        // "rfc822;address", the address decoded from xtext
 };
 
 // text: everything after "MAIL" / "RCPT" (e.g. " FROM:<a@b> SIZE=10").
@@ -36,5 +36,6 @@ Result<RcptArgs> parse_rcpt(std::string_view text, bool smtputf8);
 
 // RFC 3461 xtext: printable ASCII except "+" and "=", or "+HH".
 bool valid_xtext(std::string_view s);
+std::string decode_xtext(std::string_view s);  // s must be valid_xtext
 
 }  // namespace postern::smtpd

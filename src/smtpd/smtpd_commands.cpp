@@ -119,6 +119,8 @@ asio::awaitable<void> Session::cmd_mail(std::string args) {
     tx_.mail = true;
     tx_.sender = m->sender;
     tx_.smtputf8 = m->smtputf8;
+    tx_.ret = m->ret;
+    tx_.envid = m->envid;
     reply("250 2.1.0 Ok");
 }
 
@@ -144,6 +146,8 @@ asio::awaitable<void> Session::cmd_rcpt(std::string args) {
         co_return;
     }
     tx_.recipients.push_back(std::move(r->recipient));
+    tx_.notify.push_back(r->notify);
+    tx_.orcpt.push_back(r->orcpt);
     reply("250 2.1.5 Ok");
 }
 
@@ -209,7 +213,8 @@ asio::awaitable<void> Session::cmd_starttls(std::string args) {
     // a command afterwards (the STARTTLS command-injection attacks).
     in_.clear();
     reply("220 2.0.0 Ready to start TLS");
-    if (!co_await flush()) co_return;
+    bool flushed = co_await flush();
+    if (!flushed) co_return;
     set_deadline(shared_.settings.tls_handshake_timeout);
     ErrorCode ec;
     co_await stream_.start_tls(*shared_.tls, ec);

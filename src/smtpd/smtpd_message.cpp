@@ -14,6 +14,10 @@ ipc::CleanupOpen Session::cleanup_request() const {
     open.client_name = client_.name;
     open.client_addr = client_.addr;
     open.helo = client_.helo;
+    open.rcpt_notify = tx_.notify;
+    open.rcpt_orcpt = tx_.orcpt;
+    open.dsn_ret = tx_.ret;
+    open.dsn_envid = tx_.envid;
     return open;
 }
 
@@ -91,16 +95,26 @@ asio::awaitable<void> Session::cmd_data(std::string args) {
     if (!trim(args).empty()) reply("501 5.5.4 Syntax: DATA");
     else if (!tx_.mail || tx_.bdat) reply("503 5.5.1 Error: need MAIL command");
     else if (tx_.recipients.empty()) reply("554 5.5.1 Error: no valid recipients");
-    else if (!co_await open_cleanup()) reply("451 4.3.0 Error: queue file write error");
-    else {
-        reply("354 End data with <CR><LF>.<CR><LF>");
-        if (!co_await flush()) co_return;
+    else co_await receive_data();
+}
+
+// DATA's content, up to the end-of-data mark.
+asio::awaitable<void> Session::receive_data() {
+    bool opened = co_await open_cleanup();
+    if (!opened) {
+        reply("451 4.3.0 Error: queue file write error");
+        co_return;
+    }
+    reply("354 End data with <CR><LF>.<CR><LF>");
+    bool flushed = co_await flush();
+    if (flushed) {
         DataDecoder decoder;
         const Settings& s = shared_.settings;
         while (!decoder.done()) {
             if (in_.buffered() == 0) {
                 set_deadline(s.timeout);
-                if (!co_await fill()) co_return;  // lost mid-DATA: run() aborts cleanup, nothing is queued
+                bool more = co_await fill();
+                if (!more) co_return;  // lost mid-DATA: run() aborts cleanup, nothing is queued
             }
             std::size_t before = tx_.pending.size();
             in_.consume(decoder.feed(in_.peek(), tx_.pending));
@@ -114,21 +128,27 @@ asio::awaitable<void> Session::cmd_data(std::string args) {
 // Read and drop n content bytes (a chunk that cannot be accepted must
 // still be consumed, or its bytes would be read as commands).
 asio::awaitable<bool> Session::skip_bytes(std::uint64_t n) {
-    while (n > 0) {
+    std::uint64_t left = n;
+    bool ok = true;
+    while (ok && left > 0) {
         if (in_.buffered() == 0) {
             set_deadline(shared_.settings.timeout);
-            if (!co_await fill()) co_return false;
+            ok = co_await fill();
+            continue;
         }
-        n -= in_.take(static_cast<std::size_t>(std::min<std::uint64_t>(n, in_.buffered()))).size();
+        std::size_t k = static_cast<std::size_t>(std::min<std::uint64_t>(left, in_.buffered()));
+        in_.consume(k);
+        left -= k;
     }
-    co_return true;
+    co_return ok;
 }
 
 asio::awaitable<bool> Session::receive_chunk(std::uint64_t n, BdatDecoder& decoder) {
     while (n > 0) {
         if (in_.buffered() == 0) {
             set_deadline(shared_.settings.timeout);
-            if (!co_await fill()) co_return false;
+            bool more = co_await fill();
+            if (!more) co_return false;
         }
         auto bytes = in_.take(static_cast<std::size_t>(std::min<std::uint64_t>(n, in_.buffered())));
         n -= bytes.size();
@@ -152,16 +172,21 @@ asio::awaitable<void> Session::cmd_bdat(std::string args) {
     }
     auto n = static_cast<std::uint64_t>(*size);
     if (!tx_.mail || tx_.recipients.empty() || tx_.bdat_failed) {
-        if (!co_await skip_bytes(n)) co_return;
-        reply(tx_.mail && tx_.recipients.empty() ? "554 5.5.1 Error: no valid recipients" : "503 5.5.1 Error: need MAIL command");
+        std::string refusal = tx_.mail && tx_.recipients.empty() ? "554 5.5.1 Error: no valid recipients"
+                                                                 : "503 5.5.1 Error: need MAIL command";
+        bool read = co_await skip_bytes(n);
+        if (!read) co_return;
+        reply(refusal);
         if (last) reset_transaction();
         co_return;
     }
     if (!tx_.bdat) {
         tx_.bdat = true;
-        if (!co_await open_cleanup()) cleanup_failed_ = true;
+        bool opened = co_await open_cleanup();
+        if (!opened) cleanup_failed_ = true;
     }
-    if (!co_await receive_chunk(n, bdat_decoder_)) co_return;
+    bool received = co_await receive_chunk(n, bdat_decoder_);
+    if (!received) co_return;
     if (!last) {
         std::string problem = content_problem(bdat_decoder_.flags(), false);
         if (problem.empty()) reply("250 2.0.0 Ok: " + std::to_string(n) + " bytes");

@@ -22,10 +22,13 @@ asio::awaitable<void> Session::run() {
     log::info("connect from %s[%s]", client_.name.c_str(), client_.addr.c_str());
     set_deadline(s.timeout);
     reply("220 " + s.banner);
-    while (!closing_) {
+    while (!closing_ && !lost_ && !timed_out_) {
         auto line = in_.next_line();
         if (line.kind == InputBuffer::Kind::None) {
-            if (!co_await flush() || !co_await fill()) break;
+            bool flushed = co_await flush();
+            if (!flushed) break;
+            bool more = co_await fill();
+            if (!more) break;
             continue;
         }
         ++commands_;
@@ -77,7 +80,7 @@ void Session::set_deadline(std::chrono::seconds d) {
 }
 
 asio::awaitable<bool> Session::fill() {
-    if (timed_out_) co_return false;
+    if (timed_out_ || lost_) co_return false;  // never read past an EOF (edge-triggered epoll would not wake again)
     auto space = in_.space();
     ErrorCode ec;
     std::size_t n = co_await stream_.read_some(space, ec);
@@ -91,7 +94,7 @@ asio::awaitable<bool> Session::fill() {
 
 asio::awaitable<bool> Session::flush() {
     if (out_.empty()) co_return true;
-    if (timed_out_) co_return false;
+    if (timed_out_ || lost_) co_return false;
     ErrorCode ec;
     std::string data = std::move(out_);
     out_.clear();

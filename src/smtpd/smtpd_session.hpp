@@ -43,6 +43,10 @@ struct Transaction {
     std::string sender;
     bool smtputf8 = false;
     std::vector<std::string> recipients;
+    std::vector<std::string> notify;  // RFC 3461, parallel to recipients
+    std::vector<std::string> orcpt;
+    std::string ret;
+    std::string envid;
     // BDAT in progress: cleanup is open and chunks are flowing.
     bool bdat = false;
     bool bdat_failed = false;
@@ -95,6 +99,7 @@ private:
     // DATA/BDAT helpers (smtpd_message.cpp)
     ipc::CleanupOpen cleanup_request() const;
     asio::awaitable<bool> open_cleanup();
+    asio::awaitable<void> receive_data();
     asio::awaitable<Status> forward(bool flush);
     asio::awaitable<bool> skip_bytes(std::uint64_t n);
     asio::awaitable<bool> receive_chunk(std::uint64_t n, BdatDecoder& decoder);

@@ -3,6 +3,7 @@
 
 #include <boost/asio/read.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -21,12 +22,23 @@ std::size_t get_u32(const unsigned char* p) {
 
 }  // namespace
 
+// A full listen queue (every server process busy) makes a non-blocking
+// UNIX connect fail with EAGAIN (or ENOBUFS) instead of waiting: retry, as
+// the blocking connect_unix does, until the caller's deadline closes the socket.
 asio::awaitable<Status> async_connect_unix(AsyncSocket& socket, const std::string& path) {
-    boost::system::error_code ec;
-    co_await socket.async_connect(asio::local::stream_protocol::endpoint(path),
-                                  asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return asio_error(path, ec);
-    co_return Status{};
+    const asio::local::stream_protocol::endpoint endpoint(path);
+    asio::steady_timer pause(socket.get_executor());
+    for (;;) {
+        boost::system::error_code ec;
+        co_await socket.async_connect(endpoint, asio::redirect_error(asio::use_awaitable, ec));
+        if (!ec) co_return Status{};
+        bool busy = ec == asio::error::try_again || ec == asio::error::no_buffer_space;
+        if (!busy || !socket.is_open()) co_return asio_error(path, ec);
+        socket.close(ec);
+        pause.expires_after(std::chrono::milliseconds(10));
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) co_return asio_error(path, ec);
+    }
 }
 
 asio::awaitable<Status> async_send_frame(AsyncSocket& socket, const AttrList& list) {

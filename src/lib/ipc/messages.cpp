@@ -124,6 +124,10 @@ AttrList CleanupOpen::to_attrs() const {
     a.add("extract_recipients", extract_recipients ? "1" : "0");
     for (const auto& rcpt : recipients) a.add("rcpt", rcpt);
     a.add("client_name", client_name).add("client_addr", client_addr).add("helo", helo);
+    for (const auto& n : rcpt_notify) a.add("rcpt_notify", n);
+    for (const auto& o : rcpt_orcpt) a.add("rcpt_orcpt", o);
+    if (!dsn_ret.empty()) a.add("dsn_ret", dsn_ret);
+    if (!dsn_envid.empty()) a.add("dsn_envid", dsn_envid);
     return a;
 }
 
@@ -140,6 +144,14 @@ Result<CleanupOpen> CleanupOpen::from_attrs(AttrReader& r) {
     POSTERN_READ_STR(r, m.client_name, "client_name");
     POSTERN_READ_STR(r, m.client_addr, "client_addr");
     POSTERN_READ_STR(r, m.helo, "helo");
+    m.rcpt_notify = r.all("rcpt_notify");
+    m.rcpt_orcpt = r.all("rcpt_orcpt");
+    if (!m.rcpt_notify.empty() && m.rcpt_notify.size() != m.recipients.size())
+        return make_error("attribute rcpt_notify: not one per recipient");
+    if (!m.rcpt_orcpt.empty() && m.rcpt_orcpt.size() != m.recipients.size())
+        return make_error("attribute rcpt_orcpt: not one per recipient");
+    m.dsn_ret = r.str_or("dsn_ret", "");
+    m.dsn_envid = r.str_or("dsn_envid", "");
     return m;
 }
 

@@ -35,6 +35,12 @@ struct CleanupOpen {
     std::string client_name;     // smtpd: client host name, address, HELO
     std::string client_addr;
     std::string helo;
+    // RFC 3461 DSN parameters (optional on the wire). rcpt_notify and
+    // rcpt_orcpt are either empty or parallel to recipients.
+    std::vector<std::string> rcpt_notify;
+    std::vector<std::string> rcpt_orcpt;
+    std::string dsn_ret;    // "FULL", "HDRS" or ""
+    std::string dsn_envid;  // decoded ENVID or ""
     AttrList to_attrs() const;
     static Result<CleanupOpen> from_attrs(AttrReader& r);
 };

@@ -64,3 +64,20 @@ TEST(Xtext, AcceptsHexEscapesOnly) {
 
 }  // namespace
 }  // namespace postern::smtpd
+
+namespace postern::smtpd {
+namespace {
+
+TEST(Dsn, EnvidAndOrcptAreDecodedFromXtext) {
+    auto m = parse_mail(" FROM:<a@b.org> RET=hdrs ENVID=id+2B1", 1000);
+    ASSERT_TRUE(m.ok());
+    EXPECT_EQ(m->envid, "id+1");
+    EXPECT_EQ(m->ret, "HDRS");
+    auto r = parse_rcpt(" TO:<a@b.org> NOTIFY=FAILURE ORCPT=rfc822;x+2By@b.org", false);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->orcpt, "rfc822;x+y@b.org");
+    EXPECT_EQ(r->notify, "FAILURE");
+}
+
+}  // namespace
+}  // namespace postern::smtpd
