@@ -127,6 +127,11 @@ maximal_backoff_time = 2s
 
     def test_services_run_with_least_privilege(self):
         postern = pwd.getpwnam("postern").pw_uid
+        # A service starts as root and drops privileges after reading its
+        # config: wait until every one has done so (or fail after 10 s).
+        want = {"pickup": {postern}, "cleanup": {postern}, "qmgr": {postern}, "local": {0}}
+        self.wait_for(lambda: all(self.service_users().get(n) == u for n, u in want.items()),
+                      "services to settle", timeout=10)
         users = self.service_users()
         for name in ("pickup", "cleanup", "qmgr"):
             self.assertEqual(users.get(name), {postern}, f"{name} must run as postern, not root")

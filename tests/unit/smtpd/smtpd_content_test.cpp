@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <string>
+
 namespace postern::smtpd {
 namespace {
 
@@ -51,7 +54,14 @@ INSTANTIATE_TEST_SUITE_P(
         DataCase{"CR.CRLF not an end", "a\r.\r\nb\r\n.\r\n", "a\r.\nb\n", true, "", false, true},
         DataCase{"not finished", "a\r\n.", "a\n", false, ""},
         DataCase{"lone dot after bare LF kept", "x\n.\r\n.\r\n", "x\n.\n", true, "", true},
-        DataCase{"NUL passes as data", std::string("a\0b\r\n.\r\n", 8), std::string("a\0b\n", 4), true, ""}));
+        DataCase{"NUL passes as data", std::string("a\0b\r\n.\r\n", 8), std::string("a\0b\n", 4), true, ""}),
+    // Name each case by its label: gtest's default would print the struct's
+    // bytes, pointers included, so names would differ between runs.
+    [](const ::testing::TestParamInfo<DataCase>& param_info) {
+        std::string name;
+        for (const char* p = param_info.param.label; *p; ++p) name += std::isalnum(static_cast<unsigned char>(*p)) ? *p : '_';
+        return name;
+    });
 
 TEST(DataDecoder, FlagsNulBytes) {
     DataDecoder d;
