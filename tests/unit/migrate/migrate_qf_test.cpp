@@ -2,6 +2,8 @@
 // sendmail 8.17's own queue files.
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include "migrate/migrate_qf.hpp"
 
 namespace postern::migrate {
@@ -78,6 +80,8 @@ struct Damaged {
     std::string text;
     const char* error;
 };
+
+void PrintTo(const Damaged& d, std::ostream* os) { *os << d.name; }
 
 class QfDamaged : public ::testing::TestWithParam<Damaged> {};
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <ostream>
 #include <string>
 
 namespace postern::smtpd {
@@ -17,6 +18,9 @@ struct DataCase {
     bool bare_lf = false;
     bool bare_cr = false;
 };
+
+// Shown in test listings by label (the default prints raw bytes, pointers too).
+void PrintTo(const DataCase& c, std::ostream* os) { *os << c.label; }
 
 // Feeds the wire bytes one at a time and all at once: both must agree.
 class DataDecoderTest : public ::testing::TestWithParam<DataCase> {};
