@@ -13,5 +13,6 @@ using resolve::AliasParse;
 using resolve::AliasTable;
 using resolve::load_alias_maps;
 using resolve::parse_aliases;
+using resolve::parse_alias_value;
 
 }  // namespace postern::local

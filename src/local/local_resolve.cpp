@@ -35,12 +35,16 @@ private:
             return;
         }
         std::string key = n;
-        const AliasEntry* entry = maps_.find(key);
-        if (!entry) entry = maps_.find(key = strip_extension(n, s_.recipient_delimiter));
+        auto entry = maps_.lookup(key);
+        if (entry && !*entry) entry = maps_.lookup(key = strip_extension(n, s_.recipient_delimiter));
+        if (!entry) {
+            out_.problems.push_back(deferred("4.3.0", "alias lookup failed: " + entry.error().message));
+            return;
+        }
         bool looped = std::find(chain_.begin(), chain_.end(), key) != chain_.end();
-        if (!entry || looped) return leaf(n, looped);
+        if (!*entry || looped) return leaf(n, looped);
         chain_.push_back(key);
-        for (const auto& t : entry->targets) target(t, depth + 1, key);
+        for (const auto& t : (*entry)->targets) target(t, depth + 1, key);
         chain_.pop_back();
     }
 

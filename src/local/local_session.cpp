@@ -3,12 +3,11 @@
 
 #include <fcntl.h>
 
-#include <cctype>
-
 #include "lib/base/log.hpp"
 #include "lib/base/safe_file.hpp"
-#include "lib/base/strings.hpp"
 #include "lib/ipc/messages.hpp"
+#include "lib/queue/queue_path.hpp"
+#include "maps/alias_source.hpp"
 #include "local_alias.hpp"
 #include "local_deliver.hpp"
 #include "local_message.hpp"
@@ -33,7 +32,7 @@ struct OpenedMessage {
 };
 
 Result<OpenedMessage> open_message(const Settings& settings, const ipc::DeliverRequest& req) {
-    if (!valid_queue_file(req.queue_file)) return make_error("bad queue file name " + log::printable(req.queue_file));
+    if (!queue::valid_queue_path(req.queue_file)) return make_error("bad queue file name " + log::printable(req.queue_file));
     std::string path = settings.queue_directory + "/" + req.queue_file;
     auto fd = open_checked(path, O_RDONLY, 0, FileCheck{});
     if (!fd) return fd.error();
@@ -47,7 +46,8 @@ ipc::DeliverReply deliver_all(const Settings& settings, const ipc::DeliverReques
     auto header_block = read_header_block(msg, static_cast<std::size_t>(settings.header_size_limit));
     if (!header_block) return defer_all(req, "queue file read error: " + header_block.error().message);
     AliasMaps aliases =
-        load_alias_maps(settings.alias_maps, settings.alias_file_size_limit, settings.alias_entry_length_limit);
+        load_alias_maps(settings.alias_maps, settings.alias_file_size_limit, settings.alias_entry_length_limit,
+                        maps::alias_opener(settings.map_options));
     ipc::DeliverReply reply;
     for (const auto& rcpt : req.recipients) {
         Outcome o = deliver_recipient(settings, aliases, msg, *header_block, rcpt);
@@ -60,18 +60,6 @@ ipc::DeliverReply deliver_all(const Settings& settings, const ipc::DeliverReques
 }
 
 }  // namespace
-
-bool valid_queue_file(std::string_view rel) {
-    auto parts = split_list(rel, "/");
-    if (rel.empty() || rel.front() == '/' || rel.back() == '/' || parts.size() < 2 || parts.size() > 3) return false;
-    if (rel.find("//") != std::string_view::npos) return false;
-    for (const auto& p : parts) {
-        if (p.front() == '.') return false;
-        for (unsigned char c : p)
-            if (!std::isalnum(c) && c != '_' && c != '-') return false;
-    }
-    return true;
-}
 
 void handle_connection(const Settings& settings, UniqueFd conn) {
     auto req = ipc::recv_msg<ipc::DeliverRequest>(conn.get(), settings.ipc_limits, settings.ipc_timeout);

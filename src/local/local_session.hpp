@@ -15,7 +15,4 @@ namespace postern::local {
 
 void handle_connection(const Settings& settings, UniqueFd conn);
 
-// True when rel is "sub/NAME" or "sub/X/NAME" made of safe components.
-bool valid_queue_file(std::string_view rel);
-
 }  // namespace postern::local

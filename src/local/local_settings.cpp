@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "lib/base/strings.hpp"
+#include "maps/map_list.hpp"
 
 namespace postern::local {
 
@@ -18,6 +19,7 @@ Settings settings_from(const config::Config& cfg) {
     s.mail_spool_directory = cfg.get(p::mail_spool_directory);
     s.mailbox_format = lowercase(cfg.get(p::mailbox_format)) == "maildir" ? MailboxFormat::Maildir : MailboxFormat::Mbox;
     s.alias_maps = cfg.get(p::alias_maps);
+    s.map_options = maps::options_from(cfg);
     s.recipient_delimiter = cfg.get(p::recipient_delimiter);
     for (const auto& d : cfg.get(p::mydestination)) s.local_domains.push_back(lowercase(d));
     s.user_instance = cfg.get(p::user_instance);

@@ -11,6 +11,7 @@
 
 #include "lib/config/config.hpp"
 #include "lib/ipc/attr.hpp"
+#include "maps/map.hpp"
 
 namespace postern::local {
 
@@ -21,6 +22,7 @@ struct Settings {
     std::string mail_spool_directory;
     MailboxFormat mailbox_format = MailboxFormat::Mbox;
     std::vector<std::string> alias_maps;      // "type:name"
+    maps::MapOptions map_options;             // for alias_maps other than texthash:
     std::string recipient_delimiter = "+";
     std::vector<std::string> local_domains;   // $mydestination, lower-case
     bool user_instance = false;

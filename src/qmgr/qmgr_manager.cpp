@@ -15,6 +15,7 @@ Settings Settings::from_config(const config::Config& cfg, const std::vector<conf
     s.ipc_timeout = std::chrono::duration_cast<ipc::Millis>(cfg.get(p::ipc_timeout));
     s.ipc_limits.max_payload = static_cast<std::size_t>(cfg.get(p::ipc_message_size_limit));
     s.bounce = BounceSettings::from_config(cfg);
+    s.tables = std::make_shared<RouteTables>(RouteTables::open(cfg, s.routing));
     return s;
 }
 
@@ -28,7 +29,13 @@ void Manager::plan(Message& msg) {
     std::vector<RoutedRecipient> routed;
     for (auto i : msg.pending()) {
         const auto& addr = msg.recipients()[i].address;
-        routed.push_back(RoutedRecipient{i, addr, resolve_recipient(addr, settings_.routing)});
+        if (!settings_.tables) {
+            routed.push_back(RoutedRecipient{i, addr, resolve_recipient(addr, settings_.routing)});
+            continue;
+        }
+        auto d = decide_route(*settings_.tables, addr, settings_.routing);
+        if (d.verdict) apply_result(msg, i, "none", *d.verdict);
+        else routed.push_back(RoutedRecipient{i, addr, std::move(d.route)});
     }
     auto planned = plan_requests(msg.id(), routed, settings_.limits);
     msg.add_outstanding(static_cast<int>(planned.size()));

@@ -27,6 +27,8 @@
 #include "lib/config/services.hpp"
 #include "lib/ipc/attr.hpp"
 #include "lib/ipc/channel.hpp"
+#include <memory>
+
 #include "lib/queue/queue_dir.hpp"
 #include "lib/queue/queue_file.hpp"
 #include "qmgr_bounce.hpp"
@@ -34,6 +36,7 @@
 #include "qmgr_message.hpp"
 #include "qmgr_resolve.hpp"
 #include "qmgr_retry.hpp"
+#include "qmgr_route.hpp"
 #include "qmgr_schedule.hpp"
 
 namespace postern::config {
@@ -51,6 +54,7 @@ struct Settings {
     ipc::Limits ipc_limits;
     queue::ReadLimits read_limits;
     BounceSettings bounce;
+    std::shared_ptr<RouteTables> tables;  // null: built-in routing only
 
     static Settings from_config(const config::Config& cfg, const std::vector<config::ServiceEntry>& services);
 };

@@ -126,6 +126,7 @@ AliasParse parse_aliases(std::string_view text, const std::string& path, std::si
 
 const AliasEntry* AliasMaps::find(std::string_view lower_name, const AliasTable** table) const {
     for (const auto& t : tables) {
+        if (t.external) continue;  // only lookup() asks those
         if (const AliasEntry* e = t.find(lower_name)) {
             if (table) *table = &t;
             return e;
@@ -134,13 +135,58 @@ const AliasEntry* AliasMaps::find(std::string_view lower_name, const AliasTable*
     return nullptr;
 }
 
+Result<std::optional<AliasEntry>> AliasMaps::lookup(std::string_view lower_name, const AliasTable** table) const {
+    for (const auto& t : tables) {
+        if (!t.external) {
+            if (const AliasEntry* e = t.find(lower_name)) {
+                if (table) *table = &t;
+                return std::optional<AliasEntry>(*e);
+            }
+            continue;
+        }
+        auto value = t.external(lower_name);
+        if (!value) return value.error();
+        if (!*value) continue;
+        auto entry = parse_alias_value(**value, max_entry);
+        if (!entry) return make_error(t.path + ": alias " + log::printable(lower_name) + ": " + entry.error().message);
+        if (table) *table = &t;
+        return std::optional<AliasEntry>(std::move(*entry));
+    }
+    return std::optional<AliasEntry>{};
+}
+
+Result<AliasEntry> parse_alias_value(std::string_view value, std::size_t max_entry) {
+    if (value.size() > max_entry) return make_error("alias entry longer than " + std::to_string(max_entry) + " bytes");
+    std::vector<std::string> parts;
+    if (!split_quoted(value, ',', parts, max_entry)) return make_error("unterminated quote in alias value");
+    AliasEntry entry;
+    for (const auto& p : parts)
+        if (std::string t = unquote(p); !t.empty()) entry.targets.push_back(std::move(t));
+    if (entry.targets.empty()) return make_error("alias has no targets");
+    return entry;
+}
+
 AliasMaps load_alias_maps(const std::vector<std::string>& maps, std::uint64_t max_file, std::size_t max_entry) {
+    return load_alias_maps(maps, max_file, max_entry, AliasOpener{});
+}
+
+AliasMaps load_alias_maps(const std::vector<std::string>& maps, std::uint64_t max_file, std::size_t max_entry,
+                          const AliasOpener& opener) {
     constexpr std::string_view kTextHash = "texthash:";
     AliasMaps result;
+    result.max_entry = max_entry;
     for (const auto& map : maps) {
         if (!starts_with_icase(map, kTextHash)) {
-            log::warn("alias_maps: %s: unsupported alias map type", log::printable(map).c_str());
-            result.error = make_error("unsupported alias map type: " + map);
+            auto lookup = opener ? opener(map) : Result<AliasLookup>(make_error("unsupported alias map type: " + map));
+            if (!lookup) {
+                log::warn("alias_maps: %s", log::printable(lookup.error().message, 1024).c_str());
+                if (!result.error) result.error = lookup.error();
+                continue;
+            }
+            AliasTable table;
+            table.path = map;
+            table.external = std::move(*lookup);
+            result.tables.push_back(std::move(table));
             continue;
         }
         std::string path = map.substr(kTextHash.size());

@@ -63,9 +63,13 @@ Result<std::optional<Identity>> find_user(const UserDirectory& settings, const s
 
 Result<bool> local_name_exists(const UserDirectory& users, const AliasMaps& aliases, const std::string& lower_local) {
     if (aliases.error) return *aliases.error;
-    if (aliases.find(lower_local)) return true;
+    auto full = aliases.lookup(lower_local);
+    if (!full) return full.error();
+    if (*full) return true;
     std::string base = strip_extension(lower_local, users.recipient_delimiter);
-    if (aliases.find(base)) return true;
+    auto stripped = aliases.lookup(base);
+    if (!stripped) return stripped.error();
+    if (*stripped) return true;
     auto user = find_user(users, base);
     if (!user) return user.error();
     return user->has_value();

@@ -83,6 +83,38 @@ TEST(AliasMaps, UnsupportedTypeIsAnError) {
     EXPECT_NE(maps.error->message.find("unsupported alias map type"), std::string::npos);
 }
 
+TEST(AliasMaps, OpenerAnswersForOtherTypesInListOrder) {
+    TempDir dir;
+    testing::spit(dir.path() + "/a1", "root: alice\n");
+    resolve::AliasOpener opener = [](const std::string& spec) -> Result<resolve::AliasLookup> {
+        EXPECT_EQ(spec, "hash:/x");
+        return resolve::AliasLookup([](std::string_view name) -> Result<std::optional<std::string>> {
+            if (name == "staff") return std::optional<std::string>("carol, \"|/bin/cmd a\"");
+            if (name == "root") return std::optional<std::string>("bob");
+            return std::optional<std::string>{};
+        });
+    };
+    auto maps = load_alias_maps({"texthash:" + dir.path() + "/a1", "hash:/x"}, 1 << 20, 4096, opener);
+    ASSERT_FALSE(maps.error.has_value());
+    EXPECT_EQ(maps.lookup("root")->value().targets, std::vector<std::string>{"alice"});
+    EXPECT_EQ(maps.lookup("staff")->value().targets, (std::vector<std::string>{"carol", "|/bin/cmd a"}));
+    EXPECT_FALSE(maps.lookup("nobody")->has_value());
+}
+
+TEST(AliasMaps, OpenerFailureIsAnError) {
+    resolve::AliasOpener opener = [](const std::string&) -> Result<resolve::AliasLookup> {
+        return make_error("hash:/x: cannot open");
+    };
+    EXPECT_TRUE(load_alias_maps({"hash:/x"}, 1 << 20, 4096, opener).error.has_value());
+}
+
+TEST(AliasValue, OverLimitOrEmptyIsAnError) {
+    EXPECT_TRUE(parse_alias_value(std::string(10, 'a'), 10).ok());
+    EXPECT_FALSE(parse_alias_value(std::string(11, 'a'), 10).ok());
+    EXPECT_FALSE(parse_alias_value(" , ", 100).ok());
+    EXPECT_FALSE(parse_alias_value("\"|cmd", 100).ok());
+}
+
 TEST(AliasMaps, FileLargerThanLimitIsAnError) {
     TempDir dir;
     std::string path = dir.path() + "/aliases";
@@ -125,6 +157,18 @@ protected:
     Settings s_;
     AliasMaps maps_;
 };
+
+TEST_F(ExpandTest, TableTempFailDefersNeverBounces) {
+    maps_.tables.resize(1);
+    maps_.tables[0].path = "ldap:/x.cf";
+    maps_.tables[0].external = [](std::string_view) -> Result<std::optional<std::string>> {
+        return make_error("ldap:/x.cf: server down");
+    };
+    auto e = expand_recipient(s_, maps_, "nobody@example.test");
+    EXPECT_TRUE(e.targets.empty());
+    ASSERT_EQ(e.problems.size(), 1u);
+    EXPECT_EQ(e.problems[0].dsn, "4.3.0");
+}
 
 TEST_F(ExpandTest, UserWithoutAliasIsItsMailbox) {
     auto e = expand("", "Alice@example.test");
