@@ -135,4 +135,6 @@ AccessResult access_address(MapList& maps, std::string_view address, std::string
     return search(maps, keys);
 }
 
+AccessResult access_exact(MapList& maps, std::string_view key) { return search(maps, {std::string(key)}); }
+
 }  // namespace postern::maps

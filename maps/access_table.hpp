@@ -34,5 +34,7 @@ AccessResult parse_access(std::string_view value);
 AccessResult access_client_address(MapList& maps, std::string_view address);
 AccessResult access_host_name(MapList& maps, std::string_view name);  // client name or HELO
 AccessResult access_address(MapList& maps, std::string_view address, std::string_view delimiters = "+");
+// One key as it is (smtpd's null sender, "<>").
+AccessResult access_exact(MapList& maps, std::string_view key);
 
 }  // namespace postern::maps

@@ -4,10 +4,14 @@
 #include <functional>
 #include <map>
 
+#include "lib/base/logical_lines.hpp"
 #include "lib/base/strings.hpp"
 
 namespace postern::maps {
 namespace {
+
+// Longest parameter setting, continuation lines included.
+constexpr std::size_t kMaxEntry = 65536;
 
 using Setter = std::function<Status(LdapConfig&, const std::string&)>;
 
@@ -82,23 +86,13 @@ std::string LdapConfig::uri_list() const {
 
 Result<LdapConfig> parse_ldap_config(std::string_view text, const std::string& path) {
     LdapConfig cfg;
-    std::vector<std::pair<int, std::string>> logical;
-    int number = 0;
-    while (!text.empty()) {
-        auto nl = text.find('\n');
-        std::string_view line = text.substr(0, nl);
-        text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-        ++number;
-        std::string_view body = trim(line);
-        if (body.empty() || body.front() == '#') continue;
-        if ((line.front() == ' ' || line.front() == '\t') && !logical.empty()) {
-            logical.back().second += " " + std::string(body);
-        } else {
-            logical.emplace_back(number, std::string(body));
-        }
-    }
-    for (const auto& [line, body] : logical) {
+    LogicalLineOptions opts;
+    opts.max_entry = kMaxEntry;
+    LogicalLines logical = read_logical_lines(text, path, opts);
+    if (!logical.warnings.empty()) return make_error(logical.warnings.front());
+    for (const auto& [line, body, too_long] : logical.entries) {
         std::string where = path + ":" + std::to_string(line) + ": ";
+        if (too_long) return make_error(where + "entry longer than " + std::to_string(kMaxEntry) + " bytes");
         auto eq = body.find('=');
         if (eq == std::string::npos) return make_error(where + "expected name = value");
         std::string name(trim(std::string_view(body).substr(0, eq)));

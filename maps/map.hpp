@@ -52,6 +52,9 @@ struct MapOptions {
     std::size_t line_limit = 102400;   // longest source line (texthash, regexp, ldap .cf)
     std::size_t file_limit = 1u << 30; // largest text table read whole
     std::string nis_domain;            // $nis_domain_name; empty: the system's
+    // How often an open file table looks whether its file changed (a stat
+    // per file); 0: at every lookup. A rebuilt table is seen within this time.
+    long change_check_ms = 1000;
 };
 
 class Map {

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <array>
@@ -55,7 +56,20 @@ private:
         return out;
     }
 
+    // At most one look at the files per change_check_ms: a stat per lookup
+    // was a third of the cost of a hash: lookup (bench/RESULTS.md).
+    bool due() {
+        if (opts_.change_check_ms <= 0) return true;
+        timespec t{};
+        ::clock_gettime(CLOCK_MONOTONIC_COARSE, &t);
+        long long ms = static_cast<long long>(t.tv_sec) * 1000 + t.tv_nsec / 1000000;
+        if (checked_ms_ >= 0 && ms - checked_ms_ < opts_.change_check_ms) return false;
+        checked_ms_ = ms;
+        return true;
+    }
+
     Status refresh() {
+        if (!due()) return {};
         auto now = current();
         for (const auto& s : now) {
             if (!s) return {};  // cannot see the file (chroot, being replaced): keep what is open
@@ -74,6 +88,7 @@ private:
     MapOptions opts_;
     std::vector<std::string> files_;
     std::vector<std::optional<FileStamp>> stamps_;
+    long long checked_ms_ = -1;
 };
 
 Result<const MapType*> type_of(std::string_view spec, MapSpec& parsed) {

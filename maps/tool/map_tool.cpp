@@ -2,6 +2,11 @@
 #include "map_tool.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <string>
 
 #include "lib/base/safe_file.hpp"
 #include "lib/base/strings.hpp"
@@ -17,26 +22,41 @@ int report(std::FILE* err, const std::string& message, int code) {
     return code;
 }
 
+// One answer line per key found. Output is flushed only when every key
+// read so far is answered, before waiting for more input: a caller that
+// sends one key and waits gets its answer, a pipe full of keys costs one
+// write per buffer (a write per key was a third of the lookup cost).
 int query_stdin(Map& map, std::FILE* in, std::FILE* out, std::FILE* err) {
-    char* line = nullptr;
-    std::size_t cap = 0;
-    ssize_t n;
+    constexpr std::size_t kMaxKey = 65536;
+    std::string buf;
+    char chunk[65536];
     int status = 1;
-    while ((n = getline(&line, &cap, in)) > 0) {
-        std::string key(line, static_cast<std::size_t>(n));
-        while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
-        Lookup r = map.lookup(key);
-        if (r.is_temp_fail()) {
-            status = report(err, r.error(), ex::kTempFail);
-            break;
+    bool eof = false;
+    while (!eof) {
+        ssize_t n = ::read(::fileno(in), chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR) continue;
+        eof = n <= 0;
+        if (n > 0) buf.append(chunk, static_cast<std::size_t>(n));
+        std::size_t start = 0;
+        for (std::size_t nl; (nl = buf.find('\n', start)) != std::string::npos || (eof && start < buf.size());
+             start = nl + 1) {
+            if (nl == std::string::npos) nl = buf.size();
+            std::string key = buf.substr(start, nl - start);
+            if (!key.empty() && key.back() == '\r') key.pop_back();
+            Lookup r = map.lookup(key);
+            if (r.is_temp_fail()) {
+                std::fflush(out);
+                return report(err, r.error(), ex::kTempFail);
+            }
+            if (r.is_found()) {
+                std::fprintf(out, "%s\t%s\n", key.c_str(), r.value().c_str());
+                status = 0;
+            }
         }
-        if (r.is_found()) {
-            std::fprintf(out, "%s\t%s\n", key.c_str(), r.value().c_str());
-            std::fflush(out);  // a caller may wait for each answer (a pipe is block-buffered)
-            status = 0;
-        }
+        buf.erase(0, std::min(start, buf.size()));
+        if (buf.size() > kMaxKey) return report(err, "key longer than 65536 bytes on standard input", ex::kDataErr);
+        std::fflush(out);
     }
-    std::free(line);
     return status;
 }
 

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cleanup_envelope.hpp"
+#include "cleanup_rewrite.hpp"
 #include "lib/base/log.hpp"
 
 namespace postern::cleanup {
@@ -101,6 +102,7 @@ void Session::begin_body() {
     if (count_received(headers) > settings_.hopcount_limit) return refuse(make_error("5.4.6 too many hops"));
     auto prepared = prepare_envelope(open_, headers, settings_);
     if (!prepared) return refuse(prepared.error());
+    if (auto st = rewrite(*prepared, headers); !st) return refuse(st.error());
     for (const auto& bad : prepared->rejected)
         log::warn("%s: ignoring malformed header address: %s", id, log::printable(bad).c_str());
     sender_ = prepared->sender;
@@ -116,6 +118,13 @@ void Session::begin_body() {
         return refuse(make_error("4.3.0 queue file write error: " + st.error().message));
     for (const auto& h : headers) write(h.raw);
     write(header_.separator());
+}
+
+// canonical and virtual tables; a table failure refuses the message (4.3.0).
+Status Session::rewrite(Prepared& prepared, Headers& headers) {
+    if (!settings_.tables) return {};
+    POSTERN_TRY(rewrite_envelope(*settings_.tables, prepared, settings_.recipient_limit));
+    return rewrite_headers(*settings_.tables, headers, settings_.header_size_limit);
 }
 
 void Session::write(std::string_view data) {

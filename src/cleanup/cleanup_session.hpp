@@ -4,7 +4,8 @@
 //
 // The queue file is created in incoming/ first (its ID goes into
 // Received:), the header block is read (bounded by header_size_limit) and
-// rewritten, the envelope and header are written, and the body is streamed
+// rewritten (header rules; canonical and virtual tables, cleanup_rewrite.hpp),
+// the envelope and header are written, and the body is streamed
 // to the file as it arrives, never held in memory. The reply is Ok only
 // after the file is fsynced, renamed to incoming/ID and incoming/ fsynced;
 // any write error gives TempFail 4.3.0 and leaves no file behind. A refusal
@@ -28,6 +29,8 @@
 
 namespace postern::cleanup {
 
+struct Prepared;  // cleanup_envelope.hpp
+
 class Session {
 public:
     // queue and ops must outlive the session; ops is the FileOps the queue
@@ -47,6 +50,7 @@ private:
     Status receive_content();
     void on_data(std::string_view data);
     void begin_body();
+    Status rewrite(Prepared& prepared, Headers& headers);
     void write(std::string_view data);
     void refuse(const Error& why);
     void finish();

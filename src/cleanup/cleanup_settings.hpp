@@ -4,12 +4,15 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "lib/config/config.hpp"
 #include "lib/ipc/attr.hpp"
 
 namespace postern::cleanup {
+
+struct Tables;  // cleanup_rewrite.hpp
 
 struct Settings {
     std::string myhostname;
@@ -21,6 +24,9 @@ struct Settings {
     std::chrono::milliseconds ipc_timeout{3600000};
     ipc::Limits ipc_limits;
     std::string qmgr_trigger;               // public/qmgr socket; "" = do not trigger
+    // canonical and virtual tables (cleanup_rewrite.hpp); null: no rewriting.
+    // Opened by main before it drops privileges.
+    std::shared_ptr<Tables> tables;
 
     // queue_root: $queue_directory as this process sees it (after chroot: "/").
     static Settings from_config(const config::Config& cfg, const std::string& queue_root);

@@ -1,12 +1,19 @@
-// Acceptance policy for RCPT TO (and VRFY): the access hook, the address
-// forms that have opened relays before, local recipients checked with the
-// resolver delivery uses, and the relay decision (Postfix's
-// permit_mynetworks, reject_unauth_destination):
-//   local domain ($mydestination, or no domain: <postmaster>) -> the name
-//       must be an alias or a user (550 5.1.1 otherwise; 451 4.3.0 when a
-//       table cannot be read)
+// Acceptance policy for RCPT TO (and VRFY): the access tables, the address
+// forms that have opened relays before, the relay decision (Postfix's
+// permit_mynetworks, reject_unauth_destination) and whether the recipient
+// exists (Postfix's reject_unlisted_recipient):
+//   access tables (smtpd_access.hpp): REJECT/4xx/5xx decide; OK and RELAY
+//       permit relaying; a table failure is 451 4.3.0
+//   local domain ($mydestination, or no domain: <postmaster>) -> a virtual
+//       alias, or an alias or user (550 5.1.1 otherwise)
+//   $virtual_alias_domains -> accepted from anyone; the address must be in
+//       virtual_alias_maps (550 5.1.1 otherwise)
 //   $relay_domains -> accepted from anyone
-//   other domains  -> only from clients in $mynetworks (554 5.7.1)
+//   other domains  -> only from clients in $mynetworks or permitted by an
+//       access table (554 5.7.1)
+// virtual_alias_maps is asked for every recipient that passed the relay
+// decision, and alias_maps for local ones: when a table cannot be read the
+// answer is 451 4.3.0, never 550 (a directory that is down defers mail).
 // From clients outside $mynetworks, a local part holding "%", "!" or "@"
 // (user%host@ours, host!user@ours, "a@b"@ours) is refused as a relay
 // attempt whatever the domain: such forms route onwards on some systems.
@@ -44,6 +51,8 @@ public:
 
 private:
     std::string check_local(std::string_view rcpt);
+    // "" when the recipient exists or its domain is not ours to judge.
+    std::string check_known(std::string_view rcpt, std::string_view domain);
     const resolve::AliasMaps& aliases();
 
     const Settings& settings_;

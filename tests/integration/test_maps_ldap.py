@@ -63,7 +63,9 @@ def free_port():
 
 
 class Slapd:
-    def __init__(self, root):
+    """slapd on a free loopback port, serving ldif (default: LDIF) under dc=example,dc=test."""
+
+    def __init__(self, root, ldif=LDIF):
         self.root = root
         self.port = free_port()
         (root / "db").mkdir()
@@ -81,7 +83,7 @@ rootpw secret
 directory {root}/db
 maxsize 10485760
 """)
-        (root / "data.ldif").write_text(LDIF)
+        (root / "data.ldif").write_text(ldif)
         subprocess.run([SLAPADD, "-f", str(self.conf), "-l", str(root / "data.ldif")], check=True,
                        capture_output=True)
         self.proc = None

@@ -14,6 +14,19 @@ constexpr std::string_view kDefaultConfigDir = "/etc/postern";
 
 std::size_t index_of(const ParamInfo* p) { return static_cast<std::size_t>(p - all_params().data()); }
 
+// A handle's index is compiled into every object file that uses it, the
+// table into params.cpp: an object compiled against another version of
+// params.def (a build that raced an edit of the table) would read another
+// parameter's value - 0 or "" once parsed, as smtpd did when the maps rows
+// were added. The name decides; the index is only the fast path.
+std::size_t row_of(std::size_t index, std::string_view name) {
+    auto all = all_params();
+    if (index < all.size() && all[index].name == name) return index;
+    const ParamInfo* p = find_param(name);
+    if (p == nullptr) std::abort();  // a handle for a row no longer in the table: cannot link in a clean build
+    return index_of(p);
+}
+
 // The -c directory is taken literally, never expanded.
 std::string escape_dollars(std::string_view s) {
     std::string out;
@@ -31,15 +44,21 @@ std::vector<std::string> default_raw(const std::string& config_dir) {
     return raw;
 }
 
-// Expand everything, then check every value (defaults too) against its row.
+// Expand everything, then check every value (defaults too) against its row:
+// the values set in the file first, so that a bad value is reported at its
+// own line rather than through a default that refers to it
+// (smtpd_dns_port = $smtp_dns_port).
 Result<std::vector<std::string>> resolve(const std::vector<std::string>& raw, const detail::Origin& origin) {
     auto expanded = detail::expand_all(raw, origin);
     if (!expanded) return expanded.error();
     const auto params = all_params();
-    for (std::size_t i = 0; i < params.size(); ++i) {
-        auto ok = detail::validate_value(params[i], (*expanded)[i]);
-        if (!ok) return make_error(detail::where(origin, i) + ok.error().message);
-    }
+    for (bool set_in_file : {true, false})
+        for (std::size_t i = 0; i < params.size(); ++i) {
+            const bool in_file = i < origin.line.size() && origin.line[i] > 0;
+            if (in_file != set_in_file) continue;
+            auto ok = detail::validate_value(params[i], (*expanded)[i]);
+            if (!ok) return make_error(detail::where(origin, i) + ok.error().message);
+        }
     return expanded;
 }
 
@@ -98,28 +117,30 @@ Config Config::defaults(const std::string& config_dir) {
     return cfg;
 }
 
-std::string Config::get(Param<Type::String> p) const { return expanded_[p.index]; }
+std::string Config::get(Param<Type::String> p) const { return expanded_[row_of(p.index, p.name)]; }
 
 long long Config::get(Param<Type::Int> p) const {
-    return static_cast<long long>(parse_int(expanded_[p.index]).value_or(0));
+    return static_cast<long long>(parse_int(expanded_[row_of(p.index, p.name)]).value_or(0));
 }
 
 bool Config::get(Param<Type::Bool> p) const {
-    auto b = parse_bool(expanded_[p.index]);
+    auto b = parse_bool(expanded_[row_of(p.index, p.name)]);
     return b ? *b : false;
 }
 
 std::chrono::seconds Config::get(Param<Type::Time> p) const {
-    auto t = parse_time(expanded_[p.index]);
+    auto t = parse_time(expanded_[row_of(p.index, p.name)]);
     return t ? *t : std::chrono::seconds{0};
 }
 
 std::uint64_t Config::get(Param<Type::Size> p) const {
-    auto s = parse_size(expanded_[p.index]);
+    auto s = parse_size(expanded_[row_of(p.index, p.name)]);
     return s ? *s : 0;
 }
 
-std::vector<std::string> Config::get(Param<Type::List> p) const { return split_list(expanded_[p.index]); }
+std::vector<std::string> Config::get(Param<Type::List> p) const {
+    return split_list(expanded_[row_of(p.index, p.name)]);
+}
 
 std::optional<std::string> Config::value(std::string_view name) const {
     const ParamInfo* p = find_param(name);
@@ -160,6 +181,8 @@ Status Config::set(std::string_view name, std::string_view value) {
     expanded_ = std::move(*expanded);
     return {};
 }
+
+std::string default_config_dir() { return std::string(kDefaultConfigDir); }
 
 std::string resolve_config_dir(const std::optional<std::string>& flag) {
     if (flag && !flag->empty()) return *flag;

@@ -67,6 +67,9 @@ private:
 
 // -c DIR / POSTERN_CONFIG_DIR / /etc/postern
 std::string resolve_config_dir(const std::optional<std::string>& flag);
+// The compiled-in default (/etc/postern), where set-gid postdrop reads
+// alternate_config_directories.
+std::string default_config_dir();
 
 // Parsers shared with validation, exposed for tests.
 Result<bool> parse_bool(std::string_view v);                 // yes/no/true/false/1/0 (any case)

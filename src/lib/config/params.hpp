@@ -24,7 +24,8 @@ struct ParamInfo {
 
 template <Type T>
 struct Param {
-    std::size_t index;
+    std::size_t index;      // row in params.def when the caller was compiled (the fast path)
+    std::string_view name;  // what the handle means: Config::get checks the row by it
 };
 
 namespace detail {
@@ -38,7 +39,7 @@ enum Index : std::size_t {
 
 namespace params {
 #define PARAM(name, type, def, min, max, users, doc) \
-    inline constexpr Param<Type::type> name{detail::k_##name};
+    inline constexpr Param<Type::type> name{detail::k_##name, #name};
 #include "lib/config/params.def"
 #undef PARAM
 }  // namespace params

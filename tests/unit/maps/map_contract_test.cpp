@@ -57,7 +57,9 @@ TEST_P(WritableMapTest, ValueOverTheLimitIsTemporaryFailureNotNotFound) {
 TEST_P(WritableMapTest, OpenTableSeesAnAtomicRebuild) {
     std::string s = spec("live");
     ASSERT_TRUE(build_map(s, {{"k", "old"}}, {}).ok());
-    auto map = open_map(s);
+    MapOptions at_once;
+    at_once.change_check_ms = 0;
+    auto map = open_map(s, at_once);
     ASSERT_TRUE(map.ok());
     EXPECT_EQ((*map)->lookup("k").value(), "old");
     ASSERT_TRUE(build_map(s, {{"k", "new"}, {"k2", "x"}}, {}).ok());

@@ -1,4 +1,3 @@
-#include "smtpd_access.hpp"
 #include "smtpd_input.hpp"
 
 #include <cstring>
@@ -48,17 +47,6 @@ TEST(InputBuffer, EndlessLineIsDroppedWithoutGrowingAndReportedOnce) {
     put(b, "\r\nQUIT\r\n");
     EXPECT_EQ(b.next_line().kind, InputBuffer::Kind::TooLong);
     EXPECT_EQ(b.next_line().text, "QUIT");
-}
-
-TEST(AccessValue, ParsesActionsAndRejectsGarbage) {
-    EXPECT_EQ(parse_access_value("ok").action, AccessAction::Ok);
-    EXPECT_EQ(parse_access_value("RELAY").action, AccessAction::Relay);
-    EXPECT_EQ(parse_access_value("REJECT").action, AccessAction::Reject);
-    auto r = parse_access_value("450 4.7.1 slow down");
-    EXPECT_EQ(r.action, AccessAction::Reply);
-    EXPECT_EQ(r.reply, "450 4.7.1 slow down");
-    EXPECT_EQ(parse_access_value("250 fine").action, AccessAction::Dunno);
-    EXPECT_EQ(parse_access_value("bogus").action, AccessAction::Dunno);
 }
 
 }  // namespace

@@ -66,7 +66,7 @@ TEST_F(PolicyTest, UnreadableAliasTableIsATemporaryFailure) {
 
 class RejectAll : public AccessTable {
 public:
-    AccessVerdict sender(std::string_view) const override { return {AccessAction::Reject, {}}; }
+    AccessVerdict sender(std::string_view) const override { return {AccessAction::Reject, "554 5.7.1 <s>: no"}; }
 };
 
 TEST_F(PolicyTest, AccessHookRejectWins) {
@@ -75,6 +75,46 @@ TEST_F(PolicyTest, AccessHookRejectWins) {
     ClientInfo client;
     client.trusted = true;
     EXPECT_EQ(policy.check_recipient(client, "s@example.org", "alice@localhost").substr(0, 9), "554 5.7.1");
+}
+
+// virtual_alias_maps as a fake: sales@virt.example exists, down@... fails.
+class VirtualTables : public AccessTable {
+public:
+    maps::Lookup virtual_alias(std::string_view a) const override {
+        if (a == "sales@virt.example" || a == "list@localhost") return maps::Lookup::found("alice@localhost");
+        if (a.substr(0, 5) == "down@") return maps::Lookup::temp_fail("virtual_alias_maps: ldap down");
+        return maps::Lookup::not_found();
+    }
+};
+
+TEST_F(PolicyTest, VirtualAliasesAtRcpt) {
+    settings_.virtual_alias_domains = {"virt.example"};
+    VirtualTables tables;
+    Policy policy(settings_, tables);
+    ClientInfo client;
+    client.addr = "192.0.2.1";
+    auto code = [&](std::string_view rcpt) { return policy.check_recipient(client, "s@example.org", rcpt).substr(0, 9); };
+    EXPECT_EQ(code("sales@virt.example"), "");
+    EXPECT_EQ(code("nobody@virt.example"), "550 5.1.1");
+    EXPECT_EQ(code("list@localhost"), "");           // a virtual alias in a local domain, no such user
+    EXPECT_EQ(code("down@localhost"), "451 4.3.0");  // never 550 while the table is down
+    EXPECT_EQ(code("down@virt.example"), "451 4.3.0");
+    EXPECT_EQ(code("sales@elsewhere.example"), "554 5.7.1");  // relay check comes first
+}
+
+class TempFailAccess : public AccessTable {
+public:
+    AccessVerdict recipient(std::string_view) const override {
+        return {AccessAction::TempFail, "451 4.3.0 <r>: Temporary lookup failure"};
+    }
+};
+
+TEST_F(PolicyTest, AccessTableFailureIsTemporary) {
+    TempFailAccess broken;
+    Policy policy(settings_, broken);
+    ClientInfo client;
+    client.trusted = true;
+    EXPECT_EQ(policy.check_recipient(client, "s@example.org", "alice@localhost").substr(0, 9), "451 4.3.0");
 }
 
 }  // namespace
