@@ -1,12 +1,16 @@
-// Per-recipient delivery: dispatch of targets to their delivery kind.
+// Per-recipient delivery: dispatch of final destinations to their kind.
 #include "local_deliver.hpp"
 
 #include "lib/base/log.hpp"
+#include "lib/resolve/resolve_route.hpp"
+#include "local_command.hpp"
+#include "local_file.hpp"
 #include "local_headers.hpp"
 #include "local_mailbox.hpp"
 #include "local_maildir.hpp"
 #include "local_privs.hpp"
 #include "local_resolve.hpp"
+#include "local_user.hpp"
 
 namespace postern::local {
 namespace {
@@ -14,67 +18,116 @@ namespace {
 struct Job {
     const Settings& settings;
     const Message& msg;
-    std::string_view recipient;
+    const ipc::DeliverRecipient& rcpt;
 };
 
-Outcome deliver_to_mailbox(const Job& job, const Target& t) {
+// The message as this destination sees it: an owner-NAME alias on the way
+// makes owner-NAME@DOMAIN the envelope sender (Return-Path, From_, SENDER).
+Message message_for(const Job& job, const FinalDestination& d) {
+    Message m = job.msg;
+    if (!d.owner.empty()) {
+        std::string domain = resolve::recipient_domain(job.rcpt.address);
+        m.envelope.sender = d.owner + "@" + (domain.empty() ? job.settings.myhostname : domain);
+    }
+    return m;
+}
+
+Outcome to_mailbox(const Job& job, const FinalDestination& d) {
     bool mbox = job.settings.mailbox_format == MailboxFormat::Mbox;
-    RunAs who{t.owner, mbox ? mbox_groups(job.settings) : std::vector<gid_t>{}};
+    RunAs who{d.run_as, mbox ? mbox_groups(job.settings) : std::vector<gid_t>{}};
+    Message m = message_for(job, d);
     return run_delivery(job.settings.privileged(), who, job.settings.delivery_timeout, [&] {
-        return mbox ? deliver_mbox(job.settings, job.msg, job.recipient, t.owner)
-                    : deliver_maildir(job.settings, job.msg, job.recipient, t.owner);
+        return mbox ? deliver_mbox(job.settings, m, job.rcpt.address, d.run_as)
+                    : deliver_maildir(job.settings, m, job.rcpt.address, d.run_as);
     });
 }
 
-// Commands, files, :include: and forwards to other domains come with the
-// full local delivery issue; until then the mail waits in the queue.
-Outcome not_supported_yet(const Job& job, const Target& t) {
-    log::warn("%s: to=<%s>, alias %s: %s target \"%s\" not supported yet, delivery deferred",
-              job.msg.queue_id.c_str(), log::printable(job.recipient).c_str(), log::printable(t.via).c_str(),
-              std::string(kind_name(t.kind)).c_str(), log::printable(t.value).c_str());
-    return deferred("4.3.0", "alias target type " + std::string(kind_name(t.kind)) + " not supported yet");
+Outcome to_file(const Job& job, const FinalDestination& d) {
+    Message m = message_for(job, d);
+    return run_delivery(job.settings.privileged(), RunAs{d.run_as, std::nullopt}, job.settings.delivery_timeout,
+                        [&] { return deliver_file(job.settings, m, job.rcpt.address, d.value); });
 }
 
-using Handler = Outcome (*)(const Job&, const Target&);
+Outcome to_command(const Job& job, const FinalDestination& d) {
+    CommandJob c;
+    c.command = d.value;
+    c.user = d.run_as;
+    c.recipient = job.rcpt.address;
+    c.original_recipient = job.rcpt.orcpt.empty() ? job.rcpt.address : job.rcpt.orcpt;
+    std::string local = local_part(job.rcpt.address);
+    c.local = local;
+    c.domain = resolve::recipient_domain(job.rcpt.address);
+    std::string base = strip_extension(local, job.settings.recipient_delimiter);
+    if (base.size() < local.size()) c.extension = local.substr(base.size() + 1);
+    c.time_limit = job.settings.command_time_limit;
+    Message m = message_for(job, d);
+    return run_delivery(job.settings.privileged(), RunAs{d.run_as, std::nullopt}, job.settings.delivery_timeout,
+                        [&] { return deliver_command(m, c); });
+}
 
-// Indexed by TargetKind.
-constexpr Handler kHandlers[] = {
-    deliver_to_mailbox,   // Mailbox
-    not_supported_yet,    // Command
-    not_supported_yet,    // File
-    not_supported_yet,    // Include
-    not_supported_yet,    // Remote
-};
+// Forwarding to other domains needs a resubmission through cleanup, which
+// local does not do yet: the mail waits in the queue (deferred, never lost).
+Outcome to_remote(const Job&, const FinalDestination& d) {
+    return deferred("4.3.0", "forwarding to " + log::printable(d.value) + " is not supported yet");
+}
 
-// qmgr logs each recipient's final status= line; targets reached through
-// aliases get a line of their own (result=, not status=, so log tools do not
-// count a delivery twice) so the expansion can be followed.
-void log_target(const Job& job, const Target& t, const Outcome& o) {
-    if (t.via.empty()) return;
-    log::info("%s: to=<%s>, alias=%s, target=%s:%s, relay=local, dsn=%s, result=%s (%s)", job.msg.queue_id.c_str(),
-              log::printable(job.recipient).c_str(), log::printable(t.via).c_str(),
-              std::string(kind_name(t.kind)).c_str(), log::printable(t.value).c_str(), o.dsn.c_str(), std::string(status_word(o)).c_str(),
+Outcome to_error(const Job&, const FinalDestination& d) {
+    if (!d.dsn.empty() && d.dsn[0] == '4') return deferred(d.dsn, d.value);
+    return bounced(d.dsn.empty() ? "5.0.0" : d.dsn, d.value);
+}
+
+using Handler = Outcome (*)(const Job&, const FinalDestination&);
+
+// Indexed by DestinationKind.
+constexpr Handler kHandlers[] = {to_mailbox, to_file, to_command, to_remote, to_error};
+
+Outcome deliver_one(const Job& job, const FinalDestination& d) { return kHandlers[static_cast<int>(d.kind)](job, d); }
+
+// Outcomes known without delivering (errors, unsupported kinds): if one of
+// them defers, nothing is delivered, so a retry does not deliver twice.
+bool decided_early(const FinalDestination& d) {
+    return d.kind == DestinationKind::Error || d.kind == DestinationKind::Remote;
+}
+
+std::string key_of(const FinalDestination& d) {
+    return std::string(resolve::destination_kind_name(d.kind)) + ":" + std::to_string(d.run_as.uid) + ":" + d.value;
+}
+
+// qmgr logs each recipient's final status= line; destinations reached
+// through aliases, .forward or :include: get a line of their own (result=,
+// not status=, so log tools do not count a delivery twice).
+void log_destination(const Job& job, const FinalDestination& d, const Outcome& o) {
+    if (d.chain.empty()) return;
+    log::info("%s: to=<%s>, via=%s, target=%s:%s, uid=%u, relay=local, dsn=%s, result=%s (%s)",
+              job.msg.queue_id.c_str(), log::printable(job.rcpt.address).c_str(),
+              log::printable(resolve::describe_chain(d)).c_str(),
+              std::string(resolve::destination_kind_name(d.kind)).c_str(), log::printable(d.value).c_str(),
+              static_cast<unsigned>(d.run_as.uid), o.dsn.c_str(), std::string(status_word(o)).c_str(),
               log::printable(o.reason).c_str());
 }
 
 }  // namespace
 
 Outcome deliver_recipient(const Settings& settings, const AliasMaps& aliases, const Message& msg,
-                          std::string_view header_block, const ipc::DeliverRecipient& rcpt) {
+                          std::string_view header_block, const ipc::DeliverRecipient& rcpt, DeliveredSet& done) {
     if (has_delivered_to(header_block, rcpt.address))
         return bounced("5.4.6", "mail forwarding loop for " + log::printable(rcpt.address));
-    Expansion exp = expand_recipient(settings, aliases, rcpt.address);
-    std::vector<Outcome> outcomes = exp.problems;
-    Job job{settings, msg, rcpt.address};
-    // A recipient that will be retried anyway is not delivered in part now:
-    // each retry would deliver the other targets again.
-    for (const auto& t : exp.targets)
-        if (kHandlers[static_cast<int>(t.kind)] == not_supported_yet) outcomes.push_back(not_supported_yet(job, t));
+    auto ctx = expand_context(settings, aliases);
+    if (!ctx) return deferred("4.3.5", ctx.error().message);
+    auto dests = resolve::expand_recipient(rcpt.address, *ctx);
+    if (!dests) return deferred("4.3.0", dests.error().message);
+    Job job{settings, msg, rcpt};
+    std::vector<Outcome> outcomes;
+    for (const auto& d : *dests)
+        if (decided_early(d)) outcomes.push_back(deliver_one(job, d));
     for (const auto& o : outcomes)
         if (o.status == Outcome::Status::Deferred) return combine(outcomes);
-    for (const auto& t : exp.targets) {
-        Outcome o = kHandlers[static_cast<int>(t.kind)](job, t);
-        log_target(job, t, o);
+    for (const auto& d : *dests) {
+        if (decided_early(d)) continue;
+        std::string key = key_of(d);
+        Outcome o = done.count(key) ? delivered("already delivered for another recipient") : deliver_one(job, d);
+        if (o.status == Outcome::Status::Delivered) done.insert(key);
+        log_destination(job, d, o);
         outcomes.push_back(std::move(o));
     }
     return combine(outcomes);

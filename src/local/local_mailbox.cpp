@@ -96,6 +96,20 @@ std::vector<gid_t> mbox_groups(const Settings& settings) {
     return {};
 }
 
+Outcome append_mbox(int fd, const std::string& path, const Message& msg, std::string_view recipient, FileOps& ops) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) return fs_failure(errno_error(path + ": fstat"));
+    bool read_error = false;
+    if (Status wr = append_message(fd, msg, recipient, ops, read_error); !wr) {
+        // Leave the mailbox as it was: a half-written message would corrupt the next one.
+        if (::ftruncate(fd, st.st_size) != 0)
+            return deferred("4.2.0", path + ": cannot truncate after a write error: " + wr.error().message);
+        if (read_error) return deferred("4.3.0", "queue file read error: " + wr.error().message);
+        return fs_failure(wr.error());
+    }
+    return delivered("appended");
+}
+
 Outcome deliver_mbox(const Settings& settings, const Message& msg, std::string_view recipient, const Identity& user,
                      FileOps& ops) {
     const std::string path = settings.mail_spool_directory + "/" + user.name;
@@ -104,16 +118,8 @@ Outcome deliver_mbox(const Settings& settings, const Message& msg, std::string_v
     auto fd = open_mailbox(path, user.uid);
     if (!fd) return fs_failure(fd.error());
     if (Status st = lock_fd(fd->get(), path, lock_policy(settings)); !st) return fs_failure(st.error());
-    struct stat st {};
-    if (::fstat(fd->get(), &st) != 0) return fs_failure(errno_error(path + ": fstat"));
-    bool read_error = false;
-    if (Status wr = append_message(fd->get(), msg, recipient, ops, read_error); !wr) {
-        // Leave the mailbox as it was: a half-written message would corrupt the next one.
-        if (::ftruncate(fd->get(), st.st_size) != 0)
-            return deferred("4.2.0", path + ": cannot truncate after a write error: " + wr.error().message);
-        if (read_error) return deferred("4.3.0", "queue file read error: " + wr.error().message);
-        return fs_failure(wr.error());
-    }
+    if (Outcome o = append_mbox(fd->get(), path, msg, recipient, ops); o.status != Outcome::Status::Delivered)
+        return o;
     return delivered("delivered to mailbox");
 }
 

@@ -37,6 +37,12 @@ namespace postern::local {
 Outcome deliver_mbox(const Settings& settings, const Message& msg, std::string_view recipient, const Identity& user,
                      FileOps& ops = posix_file_ops());
 
+// Append one message (From_ line, delivery headers, ">From " quoted
+// content, empty line) to fd, already open for append and locked; fsync.
+// On failure the file is truncated back to its length before the call.
+Outcome append_mbox(int fd, const std::string& path, const Message& msg, std::string_view recipient,
+                    FileOps& ops = posix_file_ops());
+
 // Supplementary groups of an mbox delivery child: {spool group} when the
 // spool directory is group-writable and not world-writable, else none.
 std::vector<gid_t> mbox_groups(const Settings& settings);

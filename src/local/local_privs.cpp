@@ -32,11 +32,17 @@ constexpr std::size_t kMaxReport = 8192;
     ::_exit(n == static_cast<ssize_t>(report.size()) ? 0 : 1);
 }
 
-// Read the child's report until EOF, at most kMaxReport bytes, by deadline.
-Result<std::string> read_report(int fd, std::chrono::milliseconds timeout) {
+std::string describe_exit(int status) {
+    if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
+    return "exit status " + std::to_string(WEXITSTATUS(status));
+}
+
+}  // namespace
+
+Result<std::string> read_child_report(int fd, std::size_t max_bytes, std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     std::string data;
-    char buf[1024];
+    char buf[8192];
     for (;;) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) return make_error("delivery timed out");
@@ -48,16 +54,9 @@ Result<std::string> read_report(int fd, std::chrono::milliseconds timeout) {
         if (n < 0 && errno != EINTR) return errno_error("read from delivery process");
         if (n == 0) return data;
         if (n > 0) data.append(buf, static_cast<std::size_t>(n));
-        if (data.size() > kMaxReport) return make_error("delivery process report too long");
+        if (data.size() > max_bytes) return make_error("delivery process report too long");
     }
 }
-
-std::string describe_exit(int status) {
-    if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
-    return "exit status " + std::to_string(WEXITSTATUS(status));
-}
-
-}  // namespace
 
 std::string encode_outcome(const Outcome& o) {
     ipc::AttrList list;
@@ -100,7 +99,7 @@ Outcome run_delivery(bool privileged, const RunAs& who, std::chrono::millisecond
         child_main(wr.get(), who, fn);
     }
     wr.reset();
-    auto report = read_report(rd.get(), timeout);
+    auto report = read_child_report(rd.get(), kMaxReport, timeout);
     if (!report) ::kill(pid, SIGKILL);
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {

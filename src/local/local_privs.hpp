@@ -25,13 +25,17 @@ namespace postern::local {
 
 struct RunAs {
     Identity user;
-    // Exactly these supplementary groups (empty: none); see local_mailbox.hpp.
-    std::vector<gid_t> groups;
+    // Exactly these supplementary groups (empty: none; see local_mailbox.hpp),
+    // or nullopt: the user's own groups (initgroups), for commands and files.
+    std::optional<std::vector<gid_t>> groups;
 };
 
 // Run fn as who (in a child) when privileged, else in this process.
 Outcome run_delivery(bool privileged, const RunAs& who, std::chrono::milliseconds timeout,
                      const std::function<Outcome()>& fn);
+
+// Read what a child writes on fd until EOF: at most max_bytes, by timeout.
+Result<std::string> read_child_report(int fd, std::size_t max_bytes, std::chrono::milliseconds timeout);
 
 // The child's report on the pipe, exposed for tests.
 std::string encode_outcome(const Outcome& o);

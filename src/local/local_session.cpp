@@ -49,8 +49,9 @@ ipc::DeliverReply deliver_all(const Settings& settings, const ipc::DeliverReques
         load_alias_maps(settings.alias_maps, settings.alias_file_size_limit, settings.alias_entry_length_limit,
                         maps::alias_opener(settings.map_options));
     ipc::DeliverReply reply;
+    DeliveredSet done;
     for (const auto& rcpt : req.recipients) {
-        Outcome o = deliver_recipient(settings, aliases, msg, *header_block, rcpt);
+        Outcome o = deliver_recipient(settings, aliases, msg, *header_block, rcpt, done);
         o.offset = rcpt.offset;
         // qmgr logs the recipient's status line (one per recipient, as log
         // tools count them); local only logs how aliases expanded.

@@ -23,6 +23,12 @@ Settings settings_from(const config::Config& cfg) {
     s.recipient_delimiter = cfg.get(p::recipient_delimiter);
     for (const auto& d : cfg.get(p::mydestination)) s.local_domains.push_back(lowercase(d));
     s.user_instance = cfg.get(p::user_instance);
+    s.forward_path = cfg.get(p::forward_path);
+    s.default_privs = cfg.get(p::default_privs);
+    s.myhostname = cfg.get(p::myhostname);
+    s.allow_restricted_shell = cfg.get(p::allow_restricted_shell_deliveries);
+    s.forward_file_size_limit = cfg.get(p::forward_file_size_limit);
+    s.command_time_limit = duration_cast<milliseconds>(cfg.get(p::command_time_limit));
     s.alias_depth_limit = static_cast<std::size_t>(cfg.get(p::alias_expansion_depth_limit));
     s.alias_recipient_limit = static_cast<std::size_t>(cfg.get(p::alias_expansion_recipient_limit));
     s.alias_file_size_limit = cfg.get(p::alias_file_size_limit);

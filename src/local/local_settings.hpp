@@ -25,6 +25,13 @@ struct Settings {
     maps::MapOptions map_options;             // for alias_maps other than texthash:
     std::string recipient_delimiter = "+";
     std::vector<std::string> local_domains;   // $mydestination, lower-case
+    std::vector<std::string> forward_path{"$home/.forward${recipient_delimiter}${extension}", "$home/.forward"};
+    std::string default_privs = "nobody";     // alias commands/files of root-owned tables
+    std::string myhostname = "localhost";     // domain of owner-NAME senders for bare recipients
+    bool allow_restricted_shell = false;      // $allow_restricted_shell_deliveries
+    std::string shells_file = "/etc/shells";
+    std::uint64_t forward_file_size_limit = 1 << 20;
+    std::chrono::milliseconds command_time_limit{1000 * 1000};
     bool user_instance = false;
 
     std::size_t alias_depth_limit = 20;

@@ -1,17 +1,23 @@
 // Alias tables in aliases(5) text syntax (texthash:PATH), shared by local
-// (expansion at each delivery) and smtpd (does a local name exist?); read
-// when a caller asks.
+// (expansion at each delivery), smtpd (does a local name exist?) and
+// newaliases (which builds hash: databases from the same parse); read when
+// a caller asks.
 //
 //   # comment                  (first non-blank character '#', anywhere)
 //   name: target, target       (name is case-insensitive; may be "quoted")
-//       target                 (a line starting with white space continues)
+//       target                 (a line starting with white space continues,
+//   target, \                  and so does the line after a trailing '\')
+//   target
 //
-// Targets are separated by commas outside double quotes; a target wholly in
+// Lines are joined by the shared reader (lib/base/logical_lines.hpp); each
+// entry is parsed by the X3 grammar in resolve_alias_grammar.hpp: targets
+// are separated by commas outside double quotes, and a target wholly in
 // double quotes loses them ("|cmd arg" -> |cmd arg). Bounds: the file size
 // ($alias_file_size_limit, else the map is unavailable and delivery defers)
 // and the length of one entry ($alias_entry_length_limit, else the entry is
 // skipped). Bad lines are skipped with a "PATH:LINE: ..." warning; for a
-// duplicate name the last entry wins (as sendmail's newaliases does).
+// duplicate name the last entry wins (as sendmail's newaliases does) and the
+// warning names the line of the first.
 // texthash: is read here; any other type (hash:, btree:, dbm:, ldap:, nis:)
 // is asked through an AliasOpener the program supplies (src/lib does not
 // know maps/): its values are the target list "t1, t2" as postalias and

@@ -42,7 +42,7 @@ TEST(OutcomeReport, GarbageAndBadStatusAreRejected) {
 
 TEST(RunDelivery, UnprivilegedRunsInProcess) {
     pid_t self = ::getpid();
-    Outcome o = run_delivery(false, RunAs{current_identity(), {}}, milliseconds(1000),
+    Outcome o = run_delivery(false, RunAs{current_identity(), std::vector<gid_t>{}}, milliseconds(1000),
                              [&] { return delivered(::getpid() == self ? "same" : "other"); });
     EXPECT_EQ(o.reason, "same");
 }
@@ -96,7 +96,7 @@ protected:
 };
 
 TEST_F(AsRoot, ChildRunsAsTheUserWithExactlyTheGivenGroups) {
-    Outcome o = run_delivery(true, RunAs{user_, {}}, milliseconds(5000), [] {
+    Outcome o = run_delivery(true, RunAs{user_, std::vector<gid_t>{}}, milliseconds(5000), [] {
         return delivered(std::to_string(::getuid()) + "/" + std::to_string(::geteuid()) + "/" +
                          std::to_string(::getgroups(0, nullptr)));
     });
@@ -104,7 +104,7 @@ TEST_F(AsRoot, ChildRunsAsTheUserWithExactlyTheGivenGroups) {
 }
 
 TEST_F(AsRoot, CrashedChildDefers) {
-    Outcome o = run_delivery(true, RunAs{user_, {}}, milliseconds(5000), []() -> Outcome { ::abort(); });
+    Outcome o = run_delivery(true, RunAs{user_, std::vector<gid_t>{}}, milliseconds(5000), []() -> Outcome { ::abort(); });
     EXPECT_EQ(o.status, Outcome::Status::Deferred);
     EXPECT_EQ(o.dsn, "4.3.0");
     EXPECT_NE(o.reason.find("signal"), std::string::npos) << o.reason;
@@ -112,7 +112,7 @@ TEST_F(AsRoot, CrashedChildDefers) {
 
 TEST_F(AsRoot, ChildOverTheTimeLimitIsKilledAndDefers) {
     auto start = std::chrono::steady_clock::now();
-    Outcome o = run_delivery(true, RunAs{user_, {}}, milliseconds(200), [] {
+    Outcome o = run_delivery(true, RunAs{user_, std::vector<gid_t>{}}, milliseconds(200), [] {
         ::sleep(10);
         return delivered("late");
     });

@@ -21,7 +21,7 @@ protected:
         s_ = testing::user_settings(dir_.path());
         ::mkdir((s_.queue_directory + "/active").c_str(), 0700);
         ::mkdir((s_.mail_spool_directory + "/alice").c_str(), 0700);
-        testing::spit(dir_.path() + "/aliases", "staff: alice\nbot: |/bin/true\n");
+        testing::spit(dir_.path() + "/aliases", "staff: alice\nbot: |/bin/true\nfar: someone@remote.test\n");
         s_.alias_maps = {"texthash:" + dir_.path() + "/aliases"};
     }
 
@@ -58,7 +58,7 @@ protected:
 TEST_F(SessionTest, DeliversBouncesAndDefersPerRecipientWithOffsets) {
     const std::string content = "Subject: hi\n\nbody\n";
     queue(content);
-    auto reply = exchange(request({"alice@example.test", "nobody@example.test", "bot@example.test"}));
+    auto reply = exchange(request({"alice@example.test", "nobody@example.test", "far@example.test"}));
     ASSERT_TRUE(reply.ok()) << reply.error().message;
     ASSERT_EQ(reply->results.size(), 3u);
     EXPECT_EQ(reply->results[0].offset, 100);
@@ -74,6 +74,21 @@ TEST_F(SessionTest, DeliversBouncesAndDefersPerRecipientWithOffsets) {
     std::string file = testing::only_new_file(s_.mail_spool_directory + "/alice");
     ASSERT_FALSE(file.empty());
     EXPECT_EQ(testing::slurp(file), "Return-Path: <bob@example.org>\nDelivered-To: alice@example.test\n" + content);
+}
+
+TEST_F(SessionTest, CommandAliasDelivers) {
+    queue("Subject: hi\n\nbody\n");
+    auto reply = exchange(request({"bot@example.test"}));
+    ASSERT_TRUE(reply.ok()) << reply.error().message;
+    EXPECT_EQ(reply->results[0].status, Status_::Delivered) << reply->results[0].reason;
+}
+
+TEST_F(SessionTest, SameMailboxThroughTwoRecipientsGetsOneCopy) {
+    queue("Subject: hi\n\nbody\n");
+    auto reply = exchange(request({"alice@example.test", "staff@example.test"}));
+    ASSERT_TRUE(reply.ok()) << reply.error().message;
+    EXPECT_EQ(reply->results[1].status, Status_::Delivered);
+    EXPECT_FALSE(testing::only_new_file(s_.mail_spool_directory + "/alice").empty());  // exactly one file
 }
 
 TEST_F(SessionTest, AliasDeliveryWritesTheRecipientAsDeliveredTo) {
