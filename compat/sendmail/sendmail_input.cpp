@@ -49,18 +49,26 @@ InputResult failure(InputResult::Kind kind, const Output& out, Error error = {})
 
 InputResult copy_message(int fd, bool ignore_dots, std::uint64_t max_bytes, const Sink& sink) {
     LineReader reader(fd, kPiece);
+    return copy_message(reader, ignore_dots ? DotMode::Ignore : DotMode::End, max_bytes, sink);
+}
+
+InputResult copy_message(LineReader& reader, DotMode dots, std::uint64_t max_bytes, const Sink& sink) {
     Output out(max_bytes, sink);
     std::string line;
     bool at_line_start = true;  // false while copying the pieces of a long line
     for (;;) {
         auto status = reader.read(line);
+        if (status == LineReader::Status::Eof && dots == DotMode::Smtp)
+            return failure(InputResult::Kind::ReadError, out, make_error("connection ended in DATA"));
         if (status == LineReader::Status::Eof) break;
         if (status == LineReader::Status::Error || status == LineReader::Status::Timeout)
             return failure(InputResult::Kind::ReadError, out, make_error("read standard input: " + reader.error().message,
                                                                           reader.error().sys_errno));
         bool whole = status == LineReader::Status::Line;
-        if (whole && at_line_start && !ignore_dots && line == ".") break;
-        if (!out.append(line) || (whole && !out.append("\n"))) return failure(InputResult::Kind::TooLarge, out);
+        if (whole && at_line_start && dots != DotMode::Ignore && line == ".") break;
+        std::string_view text = line;
+        if (at_line_start && dots == DotMode::Smtp && !text.empty() && text[0] == '.') text.remove_prefix(1);
+        if (!out.append(text) || (whole && !out.append("\n"))) return failure(InputResult::Kind::TooLarge, out);
         if (auto st = out.flush_if_full(); !st) return failure(InputResult::Kind::SinkError, out, st.error());
         at_line_start = whole;
     }

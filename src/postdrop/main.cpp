@@ -3,7 +3,8 @@
 // a new file in maildrop/ (the only place its group may write), fsyncs and
 // commits it, and nudges pickup. It trusts nothing in its input: the stream
 // is bounded and validated before it is kept. One line on stderr and a
-// sysexits code say what went wrong.
+// sysexits code say what went wrong. A configuration directory named by
+// the caller is honoured only as postdrop_config_dir.hpp allows.
 #include <unistd.h>
 
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include "lib/config/config.hpp"
 #include "lib/ipc/channel.hpp"
 #include "postdrop_args.hpp"
+#include "postdrop_config_dir.hpp"
 #include "postdrop_store.hpp"
 
 namespace {
@@ -33,7 +35,10 @@ int main(int argc, char** argv) {
     log::init(log_options);
     auto args = postdrop::parse_args(argc, argv);
     if (!args.error.empty()) return fatal(ex::kUsage, args.error);
-    auto cfg = config::Config::load(config::resolve_config_dir(args.config_dir));
+    const std::string config_dir = config::resolve_config_dir(args.config_dir);
+    if (auto st = postdrop::check_config_dir(config_dir, postdrop::process_config_dir_check()); !st)
+        return fatal(ex::kNoPerm, st.error().message);
+    auto cfg = config::Config::load(config_dir);
     if (!cfg) return fatal(ex::kConfig, cfg.error().message);
     log_options.syslog_name = cfg->get(config::params::syslog_name);
     log_options.facility = cfg->get(config::params::syslog_facility);

@@ -46,13 +46,11 @@ TEST(SendmailNewaliases, OnlyTexthashNeedsNothing) {
     EXPECT_EQ(slurp(err), "");
 }
 
-TEST(SendmailNewaliases, DatabaseTypesAreNotSupportedYet) {
+TEST(SendmailNewaliases, MissingSourceIsNoInput) {
     std::FILE* out = std::tmpfile();
     std::FILE* err = std::tmpfile();
-    EXPECT_EQ(rebuild_aliases({"texthash:/a", "hash:/etc/aliases"}, "newaliases", out, err), ex::kUnavailable);
-    std::string e = slurp(err);
-    EXPECT_NE(e.find("hash:/etc/aliases"), std::string::npos);
-    EXPECT_NE(e.find("not supported yet"), std::string::npos);
+    EXPECT_EQ(rebuild_aliases({"texthash:/a", "hash:/nonexistent/aliases"}, "newaliases", out, err), ex::kNoInput);
+    EXPECT_NE(slurp(err).find("/nonexistent/aliases"), std::string::npos);
     (void)slurp(out);
 }
 
