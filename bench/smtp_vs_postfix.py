@@ -13,214 +13,37 @@ under a temporary directory on a loopback port).
     python3 bench/smtp_vs_postfix.py [--messages 5000] [--sessions 20]
                                      [--size 4096] [--runs 3] [--bin build/bin]
 """
-import argparse
 import os
 import pathlib
 import shutil
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
-HZ = os.sysconf("SC_CLK_TCK")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def proc_table():
-    out = {}
-    for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        f = text[text.rindex(")") + 2:].split()
-        out[int(stat.parent.name)] = (int(f[1]), int(f[11]) + int(f[12]), int(f[13]) + int(f[14]))
-    return out  # pid -> (ppid, own ticks, reaped children's ticks)
-
-
-def tree_cpu_seconds(root):
-    """CPU of root, its live descendants, and the children it reaped."""
-    table = proc_table()
-    if root not in table:
-        return 0.0
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        ppid, own, reaped = table[pid]
-        total += own + (reaped if pid == root else 0)
-        todo += [p for p, v in table.items() if v[0] == pid]
-    return total / HZ
-
-
-def wait_port(port, timeout=30):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-                if s.recv(4).startswith(b"220"):
-                    return
-        except OSError:
-            time.sleep(0.1)
-    sys.exit(f"nothing answers on port {port}")
-
-
-class Postern:
-    name = "postern"
-
-    def __init__(self, work, bindir):
-        self.dir = work / "postern"
-        self.bin = bindir
-        self.port = free_port()
-        self.env = dict(os.environ, POSTERN_CONFIG_DIR=str(self.dir))
-        self.ctl("init", str(self.dir), "--user-instance", "--port", str(self.port))
-        # The same delivery parallelism as Postfix's virtual(8) below
-        # (virtual_destination_concurrency_limit defaults to 20).
-        self.ctl("config", "-e", "local_destination_concurrency_limit=20")
-        self.rcpt = "alice@localhost"
-        self.maildir = self.dir / "mail" / "alice" / "new"
-
-    def ctl(self, *args):
-        subprocess.run([str(self.bin / "postern-ctl"), *args], env=self.env, check=True, capture_output=True)
-
-    def start(self):
-        self.ctl("start")
-        wait_port(self.port)
-
-    def stop(self):
-        self.ctl("stop")
-
-    def master_pid(self):
-        return int((self.dir / "queue" / "pid" / "master.pid").read_text().split()[0])
-
-
-class Postfix:
-    name = "postfix"
-
-    def __init__(self, work):
-        self.dir = work / "postfix"
-        self.port = free_port()
-        conf = self.dir / "conf"
-        conf.mkdir(parents=True)
-        (self.dir / "queue").mkdir()
-        (self.dir / "data").mkdir()
-        mail = self.dir / "mail"
-        (mail / "alice").mkdir(parents=True)
-        uid, gid = int(subprocess.check_output(["id", "-u", "postfix"])), int(subprocess.check_output(["id", "-g", "postfix"]))
-        shutil.chown(mail, uid, gid)
-        shutil.chown(self.dir / "data", uid, gid)
-        for sub in ("alice", "alice/new", "alice/cur", "alice/tmp"):
-            (mail / sub).mkdir(exist_ok=True)
-            shutil.chown(mail / sub, uid, gid)
-        (conf / "main.cf").write_text(f"""compatibility_level = 3.6
-queue_directory = {self.dir}/queue
-data_directory = {self.dir}/data
-mail_owner = postfix
-setgid_group = postdrop
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-myhostname = bench.localdomain
-mydestination =
-mynetworks = 127.0.0.0/8
-virtual_mailbox_domains = bench.test
-virtual_mailbox_base = {mail}
-virtual_mailbox_maps = inline:{{ alice@bench.test=alice/ }}
-virtual_uid_maps = static:{uid}
-virtual_gid_maps = static:{gid}
-smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
-biff = no
-maillog_file_prefixes = {self.dir}
-maillog_file = {self.dir}/maillog
-""")
-        lines = []
-        for line in pathlib.Path("/etc/postfix/master.cf").read_text().splitlines():
-            f = line.split()
-            if line.startswith(("#", " ", "\t")) or len(f) < 8:
-                lines.append(line)
-                continue
-            if f[0] == "smtp" and f[1] == "inet":
-                f[0] = f"127.0.0.1:{self.port}"
-            f[4] = "n"  # no chroot: the queue is under a temporary directory
-            lines.append(" ".join(f))
-        (conf / "master.cf").write_text("\n".join(lines) + "\n")
-        self.conf = conf
-        self.rcpt = "alice@bench.test"
-        self.maildir = mail / "alice" / "new"
-
-    def start(self):
-        r = subprocess.run(["postfix", "-c", str(self.conf), "start"], capture_output=True)
-        if r.returncode != 0:
-            log = self.dir / "maillog"
-            sys.exit("postfix start failed:\n" + (log.read_text()[-2000:] if log.exists() else r.stderr.decode()))
-        wait_port(self.port)
-
-    def stop(self):
-        subprocess.run(["postfix", "-c", str(self.conf), "stop"], check=True, capture_output=True)
-        time.sleep(1)
-
-    def master_pid(self):
-        return int((self.dir / "queue" / "pid" / "master.pid").read_text().split()[0])
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from common import Postern, Postfix, alternate, bench_args, report, require_root_and, timed_run  # noqa: E402
 
 
 def one_run(mta, args):
-    for f in mta.maildir.iterdir():
-        f.unlink()
-    mta.start()
-    time.sleep(1)
-    master = mta.master_pid()
-    cpu0 = tree_cpu_seconds(master)
-    t0 = time.monotonic()
-    src = subprocess.Popen(["smtp-source", "-s", str(args.sessions), "-m", str(args.messages), "-l", str(args.size),
-                            "-f", "bench@example.org", "-t", mta.rcpt, f"127.0.0.1:{mta.port}"])
-    deadline = t0 + 900
-    while sum(1 for _ in os.scandir(mta.maildir)) < args.messages:
-        if time.monotonic() > deadline:
-            sys.exit(f"{mta.name}: not all messages delivered within 900 s")
-        time.sleep(0.02)
-    elapsed = time.monotonic() - t0
-    src.wait()
-    cpu = tree_cpu_seconds(master) - cpu0
-    mta.stop()
-    rate = args.messages / elapsed
-    print(f"{mta.name:8s} {rate:8.1f} msg/s  {elapsed:7.2f} s  cpu {cpu * 1000 / args.messages:6.2f} ms/msg", flush=True)
-    return rate, cpu * 1000 / args.messages
+    def clear():
+        for f in mta.maildir.iterdir():
+            f.unlink()
+    return timed_run(mta, args, mta.rcpt, lambda: sum(1 for _ in os.scandir(mta.maildir)), clear)
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--messages", type=int, default=5000)
-    ap.add_argument("--sessions", type=int, default=20)
-    ap.add_argument("--size", type=int, default=4096)
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--bin", default=str(pathlib.Path(__file__).resolve().parents[1] / "build" / "bin"))
-    args = ap.parse_args()
-    if os.geteuid() != 0:
-        sys.exit("run as root (Postfix's master must start as root)")
-    for tool in ("smtp-source", "postfix"):
-        if not shutil.which(tool):
-            sys.exit(f"{tool} missing: apt-get install postfix (scripts/install-deps.sh)")
+    args = bench_args(__doc__, 5000)
+    require_root_and("smtp-source", "postfix")
     work = pathlib.Path(tempfile.mkdtemp(prefix="postern-bench-"))
     work.chmod(0o755)  # Postfix daemons run as the postfix user
-    results = {"postern": [], "postfix": []}
     try:
         mtas = [Postern(work, pathlib.Path(args.bin)), Postfix(work)]
-        for _ in range(args.runs):
-            for mta in mtas:
-                results[mta.name].append(one_run(mta, args))
+        results = alternate(mtas, args.runs, lambda mta: one_run(mta, args))
     finally:
-        if not os.environ.get("BENCH_KEEP"): shutil.rmtree(work, ignore_errors=True)
-        else: print(work)
-    med = {k: (statistics.median(r for r, _ in v), statistics.median(c for _, c in v)) for k, v in results.items()}
-    print(f"median   postern {med['postern'][0]:.1f} msg/s, {med['postern'][1]:.2f} ms CPU/msg; "
-          f"postfix {med['postfix'][0]:.1f} msg/s, {med['postfix'][1]:.2f} ms CPU/msg")
-    print(f"ratio    throughput postern/postfix = {med['postern'][0] / med['postfix'][0]:.2f}x; "
-          f"CPU per message postern/postfix = {med['postern'][1] / med['postfix'][1]:.2f}")
+        if not os.environ.get("BENCH_KEEP"):
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(work)
+    report(results, "throughput")
 
 
 if __name__ == "__main__":

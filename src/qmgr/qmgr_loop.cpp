@@ -9,6 +9,7 @@
 
 #include "lib/base/log.hpp"
 #include "lib/config/config.hpp"
+#include "lib/queue/queue_hoststat.hpp"
 #include "lib/queue/queue_status.hpp"
 
 namespace postern::qmgr {
@@ -74,8 +75,12 @@ int run_loop(const server::Context& ctx, Manager& manager) {
         if (ready.finished) manager.handle_finished();
         // 'W' (new mail) only says "look"; 'D' and 'F' also ask for a
         // deferred scan now ('F': every deferred file counts as due).
+        // 'F' also revives dead destinations (Postfix's flush does the
+        // same); 'H' says the host status file was purged.
         std::string bytes = ready.trigger ? server::wait_for_trigger(ctx, milliseconds{100}) : std::string();
+        if (bytes.find(queue::kTriggerHostStatus) != std::string::npos) manager.reload_host_status();
         if (bytes.find(queue::kTriggerFlush) != std::string::npos) {
+            manager.revive_all_destinations();
             manager.scan_deferred(std::numeric_limits<std::time_t>::max());
         } else if (bytes.find(queue::kTriggerScanDeferred) != std::string::npos) {
             manager.scan_deferred(wall_now());

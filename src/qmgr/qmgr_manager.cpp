@@ -1,5 +1,7 @@
 #include "qmgr_manager.hpp"
 
+#include <ctime>
+
 #include "lib/base/log.hpp"
 #include "lib/config/config.hpp"
 
@@ -22,7 +24,9 @@ Settings Settings::from_config(const config::Config& cfg, const std::vector<conf
 Result<Manager> Manager::create(queue::QueueDir queue, Settings settings) {
     auto pool = WorkerPool::create();
     if (!pool) return pool.error();
-    return Manager(std::move(queue), std::move(settings), std::move(*pool));
+    Manager m(std::move(queue), std::move(settings), std::move(*pool));
+    m.dead_.load();
+    return m;
 }
 
 void Manager::plan(Message& msg) {
@@ -39,7 +43,11 @@ void Manager::plan(Message& msg) {
     }
     auto planned = plan_requests(msg.id(), routed, settings_.limits);
     msg.add_outstanding(static_cast<int>(planned.size()));
-    for (auto& p : planned) run_queue_.add(std::move(p));
+    std::time_t now = std::time(nullptr);
+    for (auto& p : planned) {
+        if (const auto* dead = dead_.find(p.route.transport, p.destination, now)) suspend(msg, p, *dead);
+        else run_queue_.add(std::move(p));
+    }
     // Nothing pending (all recipients finished before a crash): done now.
     finish_if_done(msg);
 }
@@ -61,11 +69,42 @@ void Manager::handle_finished() {
         running_.erase(run);
         concurrency_.finished(planned.route.transport, planned.destination);
         auto it = messages_.find(planned.message_id);
-        if (it == messages_.end()) continue;
-        apply_outcome(it->second, planned, outcome);
-        it->second.request_done();
-        finish_if_done(it->second);
+        if (it != messages_.end()) {
+            apply_outcome(it->second, planned, outcome);
+            it->second.request_done();
+            finish_if_done(it->second);
+        }
+        feedback(planned, outcome);
     }
+}
+
+void Manager::feedback(const PlannedRequest& planned, const DeliveryOutcome& outcome) {
+    const auto& transport = planned.route.transport;
+    const auto& dest = planned.destination;
+    // qmgr's own failures (no agent, broken conversation) say nothing about the destination.
+    if (outcome.agent_answered) {
+        bool failed = is_site_failure(true, outcome.results);
+        if (concurrency_.feedback(transport, dest, failed ? Feedback::SiteFailure : Feedback::Success)) {
+            std::time_t now = std::time(nullptr);
+            const auto& last = outcome.results.front();
+            dead_.add(transport, dest, now, now + settings_.retry.minimal_backoff.count(), last.dsn + " " + last.reason);
+            const auto* dead = dead_.find(transport, dest, now);
+            for (auto& queued : run_queue_.take_destination(transport, dest)) {
+                auto m = messages_.find(queued.message_id);
+                if (m == messages_.end() || !dead) continue;
+                suspend(m->second, queued, *dead);
+                finish_if_done(m->second);
+            }
+        }
+    }
+    if (!run_queue_.has(transport, dest)) concurrency_.forget_if_idle(transport, dest);
+}
+
+void Manager::suspend(Message& msg, const PlannedRequest& planned, const queue::HostStatus& dead) {
+    std::string reason = suspended_reason(dead);
+    for (auto i : planned.recipients)
+        apply_result(msg, i, "none", ipc::RecipientResult{0, ipc::RecipientResult::Status::Deferred, "4.4.1", reason});
+    msg.request_done();
 }
 
 // Transport names come from main.conf; one that is not a plain file name

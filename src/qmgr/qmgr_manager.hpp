@@ -32,6 +32,7 @@
 #include "lib/queue/queue_dir.hpp"
 #include "lib/queue/queue_file.hpp"
 #include "qmgr_bounce.hpp"
+#include "qmgr_dead.hpp"
 #include "qmgr_deliver.hpp"
 #include "qmgr_message.hpp"
 #include "qmgr_resolve.hpp"
@@ -74,6 +75,9 @@ public:
     // Apply the outcomes of finished requests; finish messages that are done.
     void handle_finished();
 
+    // Dead-destination cache: 'F' revives every destination, 'H' rereads the file.
+    void revive_all_destinations() { dead_.revive_all(); }
+    void reload_host_status() { dead_.load(); }
     // Stop starting new deliveries (SIGTERM); in-flight ones still complete.
     void stop_starting() { stopping_ = true; }
     int wake_fd() const { return pool_.wake_fd(); }
@@ -87,7 +91,7 @@ public:
 private:
     Manager(queue::QueueDir queue, Settings settings, WorkerPool pool)
         : queue_(std::move(queue)), settings_(std::move(settings)), pool_(std::move(pool)),
-          concurrency_(settings_.limits) {}
+          concurrency_(settings_.limits), dead_(queue_) {}
 
     bool has_room() const { return messages_.size() < settings_.active_limit; }
     // Move id from `from` into active/ and load it; false if the move failed.
@@ -97,6 +101,11 @@ private:
     void plan(Message& msg);
     DeliveryJob make_job(const Message& msg, const PlannedRequest& planned);
     std::string socket_path(const std::string& transport) const;
+    // Slow-start feedback for a finished request; a destination that just
+    // died gets its queued requests deferred without delivery attempts.
+    void feedback(const PlannedRequest& planned, const DeliveryOutcome& outcome);
+    // Defer every recipient of a request for a dead destination (no agent).
+    void suspend(Message& msg, const PlannedRequest& planned, const queue::HostStatus& dead);
 
     // qmgr_results.cpp
     void apply_outcome(Message& msg, const PlannedRequest& planned, const DeliveryOutcome& outcome);
@@ -113,6 +122,7 @@ private:
     WorkerPool pool_;
     Concurrency concurrency_;
     RunQueue run_queue_;
+    DeadDestinations dead_;
     std::map<std::string, Message> messages_;
     std::map<std::uint64_t, PlannedRequest> running_;
     std::uint64_t next_job_ = 1;

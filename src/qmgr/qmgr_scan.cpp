@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <ctime>
+
 #include "lib/base/log.hpp"
 #include "qmgr_manager.hpp"
 
@@ -52,6 +54,8 @@ void Manager::scan_incoming() {
 }
 
 void Manager::scan_deferred(std::time_t now) {
+    dead_.expire(std::time(nullptr));  // keeps the hoststat file current
+    concurrency_.forget_idle_failures();
     for (const auto& id : list_due_deferred(queue_, now)) {
         if (!has_room()) return;
         activate(id, queue::kDeferred);

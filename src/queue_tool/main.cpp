@@ -16,7 +16,7 @@ using namespace postern;
 namespace {
 
 int usage() {
-    std::fprintf(stderr, "usage: postern-queue [-c config_dir] list | show ID | {hold|release|requeue|delete} ID...|ALL\n");
+    std::fprintf(stderr, "usage: postern-queue [-c config_dir] list | show ID | {hold|release|requeue|delete} ID...|ALL | hoststat | purgestat\n");
     return ex::kUsage;
 }
 

@@ -7,6 +7,8 @@
 //   postern-queue [-c DIR] requeue ID...|ALL    deferred/hold -> incoming/
 //                                               (routed again with today's config)
 //   postern-queue [-c DIR] delete ID...|ALL     removed (any queue but active/)
+//   postern-queue [-c DIR] hoststat             dead destinations (= sendmail -bh)
+//   postern-queue [-c DIR] purgestat            forget them (= sendmail -bH)
 //
 // Files in active/ belong to qmgr while it delivers them: they are never
 // moved or deleted here (the command says so and exits EX_TEMPFAIL); hold

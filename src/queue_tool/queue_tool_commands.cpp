@@ -7,6 +7,7 @@
 #include "lib/queue/queue_id.hpp"
 #include "lib/queue/queue_listing.hpp"
 #include "lib/queue/queue_status.hpp"
+#include "lib/queue/queue_hoststat.hpp"
 #include "queue_tool.hpp"
 
 namespace postern::queue_tool {
@@ -105,6 +106,8 @@ int cmd_requeue(Invocation& inv) {
     return apply_moves(inv, {{queue::kDeferred, queue::kHold}, queue::kIncoming, "requeued", queue::kTriggerNewMail});
 }
 int cmd_delete(Invocation& inv) { return apply_moves(inv, {kAnyButActive, "", "deleted", 0}); }
+int cmd_hoststat(Invocation& inv) { return queue::print_host_status(inv.queue, "postern-queue", inv.out); }
+int cmd_purgestat(Invocation& inv) { return queue::purge_host_status_command(inv.queue, "postern-queue"); }
 
 struct Command {
     std::string_view name;
@@ -114,6 +117,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"list", cmd_list},       {"show", cmd_show},       {"hold", cmd_hold},
     {"release", cmd_release}, {"requeue", cmd_requeue}, {"delete", cmd_delete},
+    {"hoststat", cmd_hoststat}, {"purgestat", cmd_purgestat},
 };
 
 }  // namespace

@@ -17,14 +17,11 @@
 #include <vector>
 
 #include "lib/base/result.hpp"
+#include "lib/dns/dns_settings.hpp"
 
 namespace postern::smtp {
 
-struct DnsSettings {
-    std::vector<std::string> servers;  // empty: /etc/resolv.conf
-    int port = 53;
-    std::chrono::milliseconds timeout{20000};
-};
+using DnsSettings = dns::Settings;
 
 struct MxHost {
     std::string name;
@@ -48,8 +45,7 @@ private:
     DnsSettings settings_;
 };
 
-// "Mail.Example.COM." -> "mail.example.com".
-std::string normalize_name(std::string_view name);
+using dns::normalize_name;  // "Mail.Example.COM." -> "mail.example.com"
 // Sort by preference and shuffle runs of equal preference (exposed for tests).
 void order_mx_hosts(std::vector<MxHost>& hosts);
 

@@ -28,7 +28,7 @@ struct CommandTable {
         {"RSET", &Session::cmd_rset, false}, {"NOOP", &Session::cmd_noop, false},
         {"QUIT", &Session::cmd_quit, false}, {"HELP", &Session::cmd_help, false},
         {"VRFY", &Session::cmd_vrfy, false}, {"EXPN", &Session::cmd_expn, false},
-        {"STARTTLS", &Session::cmd_starttls, false},
+        {"STARTTLS", &Session::cmd_starttls, false}, {"ETRN", &Session::cmd_etrn, false},
     };
     static const CommandSpec* find(std::string_view verb) {
         for (const auto& c : kCommands)
@@ -101,7 +101,7 @@ asio::awaitable<void> Session::cmd_ehlo(std::string args) {
     std::vector<std::string> caps{host(), "PIPELINING", "SIZE " + std::to_string(s.message_size_limit)};
     if (s.vrfy_enabled) caps.push_back("VRFY");
     if (shared_.tls && !stream_.tls_active()) caps.push_back("STARTTLS");
-    for (const char* c : {"ENHANCEDSTATUSCODES", "8BITMIME", "DSN", "SMTPUTF8", "CHUNKING"}) caps.push_back(c);
+    for (const char* c : {"ETRN", "ENHANCEDSTATUSCODES", "8BITMIME", "DSN", "SMTPUTF8", "CHUNKING"}) caps.push_back(c);
     for (std::size_t i = 0; i < caps.size(); ++i) reply((i + 1 < caps.size() ? "250-" : "250 ") + caps[i]);
 }
 
@@ -172,7 +172,7 @@ asio::awaitable<void> Session::cmd_quit(std::string) {
 }
 
 asio::awaitable<void> Session::cmd_help(std::string) {
-    reply("214 2.0.0 Commands: HELO EHLO MAIL RCPT DATA BDAT RSET NOOP QUIT HELP VRFY STARTTLS");
+    reply("214 2.0.0 Commands: HELO EHLO MAIL RCPT DATA BDAT RSET NOOP QUIT HELP VRFY STARTTLS ETRN");
     co_return;
 }
 

@@ -9,13 +9,13 @@
 #include "lib/queue/queue_id.hpp"
 
 namespace postern::queue {
-namespace {
-
 std::string one_field(std::string_view s) {
     std::string out;
     for (char c : s) out += (c == '\t' || c == '\n' || c == '\r') ? ' ' : c;
     return out;
 }
+
+namespace {
 
 std::string log_path(const QueueDir& q, std::string_view id) { return q.dir(kDeferLog) + "/" + std::string(id); }
 

@@ -2,6 +2,7 @@
 // temporary queue directory: one scheduling round from incoming/ to
 // removal or deferred/, and recovery of active/.
 #include <algorithm>
+#include <limits>
 #include "qmgr_manager.hpp"
 
 #include <poll.h>
@@ -9,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "lib/queue/queue_hoststat.hpp"
+#include "lib/queue/queue_status.hpp"
 #include "qmgr_test_util.hpp"
 
 namespace postern::qmgr {
@@ -159,6 +162,65 @@ TEST_F(QmgrManager, RemoteRecipientsUseRelayhostAndShareARequest) {
     EXPECT_EQ(reqs[0].nexthop, "[relay.example.net]:587");
     EXPECT_EQ(reqs[0].recipients.size(), 2u);
     EXPECT_FALSE(exists(queue::kActive, id));
+}
+
+// Slow start's initial window 1: the first site failure kills the
+// destination; its other queued mail is deferred without a request, and a
+// restarted qmgr still knows (the hoststat file) until 'F' revives it.
+TEST_F(QmgrManager, DeadDestinationIsNotTriedAgainUntilRevived) {
+    settings_.limits.initial_destination_concurrency = 1;
+    FakeAgent smtp(agent_path("smtp"), [](const ipc::DeliverRequest& r) {
+        if (r.nexthop == "down.test")
+            return FakeAgent::reply_all(r, RS::Deferred, "4.4.1", "connect to mx.down.test[127.0.0.9]:25: Connection refused");
+        return FakeAgent::deliver_all(r);
+    });
+    std::vector<std::string> down;
+    for (int i = 0; i < 3; ++i)
+        down.push_back(testing::write_queue_file(*q_, queue::kIncoming, testing::make_envelope({"u@down.test"})));
+    auto live = testing::write_queue_file(*q_, queue::kIncoming, testing::make_envelope({"v@live.test"}));
+    {
+        auto m = make();
+        m.scan_incoming();
+        run_until_idle(m);
+    }
+    auto count = [&](const char* hop) {
+        auto reqs = smtp.requests();
+        return std::count_if(reqs.begin(), reqs.end(), [&](const auto& r) { return r.nexthop == hop; });
+    };
+    EXPECT_EQ(count("down.test"), 1) << "one attempt, then the destination is dead";
+    EXPECT_EQ(count("live.test"), 1);
+    EXPECT_FALSE(exists(queue::kActive, live));
+    EXPECT_FALSE(exists(queue::kDeferred, live));
+    for (const auto& id : down) {
+        EXPECT_TRUE(exists(queue::kDeferred, id));
+        EXPECT_NE(queue::read_defer_log(*q_, id)["u@down.test"].find("Connection refused"), std::string::npos);
+    }
+    auto disk = queue::read_host_status(*q_);
+    ASSERT_TRUE(disk.ok());
+    ASSERT_EQ(disk->size(), 1u);
+    EXPECT_EQ((*disk)[0].destination, "down.test");
+
+    auto m = make();  // restarted: loads the file
+    m.scan_deferred(std::numeric_limits<std::time_t>::max());
+    run_until_idle(m);
+    EXPECT_EQ(count("down.test"), 1) << "still dead after a restart";
+    m.revive_all_destinations();
+    m.scan_deferred(std::numeric_limits<std::time_t>::max());
+    run_until_idle(m);
+    EXPECT_EQ(count("down.test"), 2) << "revived ('F'): one attempt, dead again";
+}
+
+TEST_F(QmgrManager, RecipientFailuresAtALiveSiteDoNotKillIt) {
+    settings_.limits.initial_destination_concurrency = 1;
+    FakeAgent smtp(agent_path("smtp"), [](const ipc::DeliverRequest& r) {
+        return FakeAgent::reply_all(r, RS::Deferred, "4.2.0", "host said: 450 try later (in reply to RCPT TO command)");
+    });
+    for (int i = 0; i < 3; ++i) testing::write_queue_file(*q_, queue::kIncoming, testing::make_envelope({"u@busy.test"}));
+    auto m = make();
+    m.scan_incoming();
+    run_until_idle(m);
+    EXPECT_EQ(smtp.requests().size(), 3u);
+    EXPECT_TRUE(queue::read_host_status(*q_)->empty());
 }
 
 TEST_F(QmgrManager, ExpiredMessageIsReturnedAndRemoved) {
