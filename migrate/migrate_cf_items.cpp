@@ -5,6 +5,7 @@
 #include "lib/base/safe_file.hpp"
 #include "lib/base/strings.hpp"
 #include "migrate_config_detail.hpp"
+#include "migrate_maps.hpp"
 
 namespace postern::migrate {
 namespace {
@@ -60,6 +61,13 @@ const std::set<std::string, std::less<>> kInternalMaps = {"host", "arith", "macr
 const std::set<std::string, std::less<>> kAddedHeaders = {"return-path", "received", "resent-date", "date",
                                                           "resent-from", "from", "full-name", "resent-message-id",
                                                           "message-id", "x-authentication-warning"};
+// Classes the table conversion reads (VirtHost, G) or postern needs no
+// equivalent for (t, trusted users).
+const std::map<std::string, std::string, std::less<>> kTableClasses = {
+    {"VirtHost", "virtual domains: virtusertable keys in them are converted"},
+    {"G", "generics domains: genericstable keys in them are converted"},
+    {"t", "trusted users: postern needs none (the envelope sender any user sets is logged with the uid)"},
+};
 const std::set<std::string, std::less<>> kInternalClasses = {"P", "O", ".", "[", "Accept", "ResOk", "Tls",
                                                              "TlsVerified", "e", "B", "Y", "m", "N", "w", "R"};
 
@@ -68,6 +76,7 @@ void describe_maps(const CfFile& cf, Plan& plan) {
         auto type = split_list(k.value, " \t");
         std::string t = type.empty() ? std::string{} : type.front();
         std::string src = where(cf.path, k.line), what = "K" + k.name + " " + k.value;
+        if (table_map_name(k.name)) continue;  // the table conversion's items
         if (kInternalMaps.count(t))
             plan.add(src, what, Outcome::ConvertedWithNote, "sendmail-internal " + t + " map, nothing to convert");
         else
@@ -76,13 +85,30 @@ void describe_maps(const CfFile& cf, Plan& plan) {
     }
 }
 
+// "$={VirtHost}" or "$=w" inside a class line: the name of another class.
+std::string included_class(std::string_view word) {
+    if (word.rfind("$=", 0) != 0 || word.size() < 3) return {};
+    std::string_view rest;
+    std::string name = cf_name(word.substr(2), rest);
+    return rest.empty() ? name : std::string{};
+}
+
 }  // namespace
 
-std::vector<ClassMember> class_members(const CfFile& cf, const CfContext& ctx, std::string_view name, Plan& plan) {
+std::vector<ClassMember> class_members(const CfFile& cf, const CfContext& ctx, std::string_view name, Plan& plan,
+                                       int depth) {
     std::vector<ClassMember> out;
-    for (const auto& c : cf.classes)
-        if (c.name == name)
-            for (const auto& w : split_list(c.value, " \t\n")) add_word(out, c.line, w);
+    for (const auto& c : cf.classes) {
+        if (c.name != name) continue;
+        for (const auto& w : split_list(c.value, " \t\n")) {
+            // CR$={VirtHost}: m4 adds the virtual domains to the relay domains.
+            if (auto inner = included_class(w); !inner.empty() && depth < 4) {
+                Plan quiet;  // the inner class's F lines are items of their own
+                for (const auto& m : class_members(cf, ctx, inner, quiet, depth + 1)) add_word(out, c.line, m.name);
+            }
+            add_word(out, c.line, w);
+        }
+    }
     for (const auto& f : cf.class_files)
         if (f.name == name) read_class_file(cf, ctx, f, out, plan);
     return out;
@@ -105,22 +131,27 @@ std::vector<std::string> names_of(const std::vector<ClassMember>& members) {
 void describe_cf_rest(const CfFile& cf, Plan& plan) {
     for (const auto& c : cf.classes) {
         std::string src = where(cf.path, c.line), what = "C" + (c.name.size() == 1 ? c.name : "{" + c.name + "}") + c.value;
-        if ((c.name == "w" || c.name == "R") && c.value.find('$') != std::string::npos)
+        if ((c.name == "w" || c.name == "R") && c.value.find('$') != std::string::npos &&
+            included_class(trim(c.value)).empty())
             plan.add(src, what, Outcome::NotConverted, "names another class or a macro; not converted yet");
         else if (c.name == "w" || c.name == "R")
             plan.add(src, what, Outcome::Converted,
                      c.name == "w" ? "part of mydestination" : "part of relay_domains");
         else if (c.name == "E")
             plan.add(src, what, Outcome::NotConverted, "exposed users: masquerading is not available in postern yet");
+        else if (kTableClasses.count(c.name))
+            plan.add(src, what, Outcome::ConvertedWithNote, kTableClasses.at(c.name));
         else if (kInternalClasses.count(c.name))
             plan.add(src, what, Outcome::ConvertedWithNote, "sendmail-internal class");
         else
             plan.add(src, what, Outcome::NotConverted, "class " + c.name + " has no postern equivalent yet");
     }
-    for (const auto& f : cf.class_files)
-        if (f.name != "w" && f.name != "R")
-            plan.add(where(cf.path, f.line), "F" + f.name + f.value, Outcome::NotConverted,
-                     "class " + f.name + " has no postern equivalent yet");
+    for (const auto& f : cf.class_files) {
+        if (f.name == "w" || f.name == "R") continue;
+        bool known = kTableClasses.count(f.name) != 0;
+        plan.add(where(cf.path, f.line), "F" + f.name + f.value, known ? Outcome::ConvertedWithNote : Outcome::NotConverted,
+                 known ? kTableClasses.at(f.name) : "class " + f.name + " has no postern equivalent yet");
+    }
     describe_maps(cf, plan);
     for (const auto& m : cf.mailers) {
         Outcome o;

@@ -127,7 +127,7 @@ void convert_options(const CfFile& cf, std::vector<Setting>& out, Plan& plan) {
         }
         auto it = option_rules().find(o.name);
         if (o.name == "AliasFile") {
-            plan.add(src, what, Outcome::NotConverted, "alias databases are converted later (not converted yet)");
+            plan.add(src, what, Outcome::ConvertedWithNote, "each alias file is converted: see the alias items");
         } else if (it == option_rules().end()) {
             plan.add(src, what, Outcome::NotConverted, "no postern parameter for this option yet (not converted yet)");
         } else if (it->second.param.empty()) {

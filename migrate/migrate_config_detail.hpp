@@ -15,8 +15,10 @@ struct ClassMember {
 };
 
 // Members of class name from C lines and F files (read under ctx.root);
-// each F line is also a plan item. Words holding macros are left out.
-std::vector<ClassMember> class_members(const CfFile& cf, const CfContext& ctx, std::string_view name, Plan& plan);
+// each F line is also a plan item. Words holding macros are left out; a
+// word naming another class ($={VirtHost}) brings in its members.
+std::vector<ClassMember> class_members(const CfFile& cf, const CfContext& ctx, std::string_view name, Plan& plan,
+                                       int depth = 0);
 // Class w without "localhost" (postern's mydestination names it anyway).
 std::vector<ClassMember> local_domains(const CfFile& cf, const CfContext& ctx, Plan& plan);
 std::vector<std::string> names_of(const std::vector<ClassMember>& members);

@@ -28,10 +28,10 @@ const std::map<std::string, McRule, std::less<>>& mc_rules() {
         {"EXPOSED_USER", {Outcome::NotConverted, "masquerading is not available in postern yet"}},
         {"EXPOSED_USER_FILE", {Outcome::NotConverted, "masquerading is not available in postern yet"}},
         {"LOCAL_USER", {Outcome::NotConverted, "no postern equivalent yet"}},
-        {"VIRTUSER_DOMAIN", {Outcome::NotConverted, "virtusertable conversion not done yet"}},
-        {"VIRTUSER_DOMAIN_FILE", {Outcome::NotConverted, "virtusertable conversion not done yet"}},
-        {"GENERICS_DOMAIN", {Outcome::NotConverted, "genericstable conversion not done yet"}},
-        {"GENERICS_DOMAIN_FILE", {Outcome::NotConverted, "genericstable conversion not done yet"}},
+        {"VIRTUSER_DOMAIN", {Outcome::ConvertedWithNote, "read as class VirtHost from sendmail.cf"}},
+        {"VIRTUSER_DOMAIN_FILE", {Outcome::ConvertedWithNote, "read as class VirtHost from sendmail.cf"}},
+        {"GENERICS_DOMAIN", {Outcome::ConvertedWithNote, "read as class G from sendmail.cf"}},
+        {"GENERICS_DOMAIN_FILE", {Outcome::ConvertedWithNote, "read as class G from sendmail.cf"}},
         {"LDAPROUTE_DOMAIN", {Outcome::NotConverted, "LDAP routing conversion not done yet"}},
         {"LDAPROUTE_DOMAIN_FILE", {Outcome::NotConverted, "LDAP routing conversion not done yet"}},
         {"LDAPROUTE_EQUIVALENT", {Outcome::NotConverted, "LDAP routing conversion not done yet"}},
@@ -52,6 +52,10 @@ const std::map<std::string, std::string, std::less<>> kFeaturesDone = {
     {"msp", "postern's sendmail submits through postdrop"},
 };
 
+// FEATUREs whose tables migrate_maps converts.
+const std::set<std::string, std::less<>> kConvertedTables = {"virtusertable", "mailertable", "genericstable",
+                                                             "access_db", "domaintable"};
+
 const std::set<std::string, std::less<>> kMapFeatures = {"virtusertable", "mailertable", "genericstable", "access_db",
                                                          "domaintable", "ldap_routing", "redirect", "authinfo",
                                                          "bitdomain", "uucpdomain", "blocklist_recipients",
@@ -62,6 +66,8 @@ void describe_feature(const McFile& mc, const McCall& c, Plan& plan) {
     std::string what = "FEATURE(" + join(c.args, ", ") + ")", src = where(mc.path, c.line);
     if (auto it = kFeaturesDone.find(name); it != kFeaturesDone.end())
         plan.add(src, what, Outcome::ConvertedWithNote, it->second);
+    else if (kConvertedTables.count(name))
+        plan.add(src, what, Outcome::ConvertedWithNote, "its table is converted: see the K line and table items");
     else if (kMapFeatures.count(name))
         plan.add(src, what, Outcome::NotConverted, "map conversion is not done by this version (not converted yet)");
     else if (name == "local_procmail")
@@ -70,14 +76,69 @@ void describe_feature(const McFile& mc, const McCall& c, Plan& plan) {
         plan.add(src, what, Outcome::NotConverted, "no postern equivalent yet");
 }
 
+// The operand after mark ("$@" host or DSN, "$:" text) in a $# RHS, quotes
+// removed; squeeze joins tokens the cf writes apart ("5 . 7 . 1").
+std::string rhs_part(std::string_view rhs, std::string_view mark, bool squeeze) {
+    auto at = rhs.find(mark);
+    if (at == std::string_view::npos) return {};
+    auto rest = trim(rhs.substr(at + mark.size()));
+    rest = trim(rest.substr(0, rest.find(" $")));
+    if (rest.size() >= 2 && rest.front() == '"' && rest.back() == '"') rest = rest.substr(1, rest.size() - 2);
+    std::string out(rest);
+    if (squeeze) std::erase(out, ' ');
+    return out;
+}
+
 // What a rule's right-hand side appears to do.
-std::string rule_effect(const CfRule& r) {
+std::string rule_action(const CfRule& r) {
     const std::string& rhs = r.rhs;
-    if (rhs.rfind("$#error", 0) == 0) return "rejects: " + std::string(trim(rhs.substr(7)));
+    if (rhs.rfind("$#error", 0) == 0) {
+        std::string dsn = rhs_part(rhs, "$@", true), text = rhs_part(rhs, "$:", false);
+        return "rejects with \"" + text + "\"" + (dsn.empty() ? "" : " (" + dsn + ")");
+    }
     if (rhs.rfind("$#discard", 0) == 0) return "discards the message";
-    if (rhs.rfind("$#", 0) == 0) return "routes to mailer " + split_list(rhs.substr(2), " \t").front();
-    if (rhs.rfind("$@", 0) == 0) return "returns a rewritten address";
-    return "rewrites the address";
+    std::string mailer = rhs.rfind("$#", 0) == 0 ? lowercase(split_list(rhs.substr(2), " \t").front()) : "";
+    if (mailer == "ok") return "accepts without further checks";
+    if (mailer == "relay") return "allows relaying";
+    if (!mailer.empty()) {
+        std::string host = rhs_part(rhs, "$@", true);
+        return "routes to mailer " + mailer + (host.empty() ? "" : " (host " + host + ")");
+    }
+    std::string effect = rhs.rfind("$@", 0) == 0 ? "returns a rewritten address" : "rewrites the address";
+    if (auto call = rhs.find("$>"); call != std::string::npos)
+        effect += ", calling rule set " + split_list(rhs.substr(call + 2), " \t").front();
+    if (auto map = rhs.find("$("); map != std::string::npos)
+        effect += ", looking up map " + split_list(rhs.substr(map + 2), " \t").front();
+    return effect;
+}
+
+// "R$* < @ spam . test > $*" -> " for addresses at spam.test"
+std::string rule_scope(const CfRule& r) {
+    auto at = r.lhs.find("< @");
+    if (at == std::string::npos) return {};
+    auto end = r.lhs.find('>', at);
+    std::string domain(trim(r.lhs.substr(at + 3, end == std::string::npos ? std::string::npos : end - at - 3)));
+    std::erase(domain, ' ');
+    if (domain.empty() || domain.find('$') != std::string::npos) return {};
+    return " for addresses at " + domain;
+}
+
+// When sendmail runs the rule set.
+std::string ruleset_when(const CfRuleSet& rs) {
+    static const std::map<std::string, std::string, std::less<>> kWhen = {
+        {"check_mail", "at MAIL FROM"}, {"Local_check_mail", "at MAIL FROM"},
+        {"check_rcpt", "at RCPT TO"}, {"Local_check_rcpt", "at RCPT TO"},
+        {"check_relay", "on connect"}, {"Local_check_relay", "on connect"},
+        {"ParseLocal", "when resolving recipients"}, {"0", "when resolving recipients"},
+        {"98", "when resolving recipients"}, {"1", "on sender addresses"}, {"2", "on recipient addresses"},
+        {"canonify", "on every address"}, {"3", "on every address"}};
+    auto it = kWhen.find(rs.name);
+    if (it == kWhen.end() && !rs.number.empty()) it = kWhen.find(rs.number);
+    return it == kWhen.end() ? std::string{} : " " + it->second;
+}
+
+std::string rule_effect(const CfRuleSet& rs, const CfRule& r) {
+    return rule_action(r) + rule_scope(r) + ruleset_when(rs);
 }
 
 // Hook rule sets that m4 leaves for the admin's LOCAL_RULE_n / LOCAL_RULESETS.
@@ -120,7 +181,7 @@ void describe_rules(const CfFile& cf, Plan& plan) {
             if (cf.m4_generated() && (!hook || generated_hook_rule(r))) continue;
             ++local;
             plan.add(where(cf.path, r.line), "R" + r.lhs + " " + r.rhs, Outcome::NotConverted,
-                     "hand-written rule in rule set " + rs.name + ": " + rule_effect(r));
+                     "hand-written rule in rule set " + rs.name + ": " + rule_effect(rs, r));
         }
         if (cf.m4_generated() && local == 0)
             plan.add(where(cf.path, rs.line), what, Outcome::ConvertedWithNote,

@@ -12,6 +12,7 @@
 #include "lib/base/sysexits.hpp"
 #include "lib/config/config.hpp"
 #include "migrate_config.hpp"
+#include "migrate_maps.hpp"
 #include "migrate_queue.hpp"
 #include "migrate_switch.hpp"
 
@@ -92,6 +93,9 @@ HostRun run_host(const HostOptions& o) {
     CfFile cf = parse_cf(*cf_text, cf_path);
     auto settings = convert_cf(cf, CfContext{o.root, limit}, run.plan);
     describe_rules(cf, run.plan);
+    auto tables = convert_tables(cf, CfContext{o.root, limit}, TablesTarget{config_dir, o.apply}, run.plan);
+    if (!tables) return failed(ex::kCantCreat, tables.error().message);
+    settings.insert(settings.end(), tables->begin(), tables->end());
     if (o.apply) {
         if (auto st = write_settings(config_dir, settings); !st) return failed(ex::kConfig, st.error().message);
         std::string data = cfg.value("data_directory").value_or("");

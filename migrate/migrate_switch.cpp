@@ -10,6 +10,7 @@
 
 #include "lib/base/safe_file.hpp"
 #include "lib/base/strings.hpp"
+#include "migrate_switch_system.hpp"
 
 namespace postern::migrate {
 namespace {
@@ -88,6 +89,40 @@ Status install_link(const std::string& path, const std::string& target) {
     return rename_durable(temp, path);
 }
 
+// One path through the system's mechanism where it has one; the manifest
+// line is written before the change, so an interrupted switch can be
+// rolled back. Returns how, or "" when the plain link method applies.
+Result<std::string> switch_by_system(const SwitchOptions& o, const std::string& rel, std::string& manifest) {
+    if (auto alt = alternative_of(o.root, rel)) {
+        POSTERN_TRY(append_manifest(o.root, "alt\t" + rel + "\t" + alt->name + "\t" + alt->value + "\t" +
+                                                (alt->automatic ? "auto" : "manual"), manifest));
+        POSTERN_TRY(select_postern(o.root, *alt, o.postern_sendmail));
+        return "update-alternatives " + alt->name;
+    }
+    if (link_target(o.root + rel) != o.postern_sendmail && package_owned(o.root, rel)) {
+        std::string diverted = rel + ".sendmail";
+        POSTERN_TRY(append_manifest(o.root, "divert\t" + rel + "\t" + diverted, manifest));
+        POSTERN_TRY(divert(o.root, rel, diverted));
+        POSTERN_TRY(install_link(o.root + rel, o.postern_sendmail));
+        return "dpkg-divert to " + diverted;
+    }
+    return std::string{};
+}
+
+// Undo one alt/divert manifest line.
+Status rollback_by_system(const std::string& root, const std::vector<std::string>& f, const std::string& ours) {
+    std::string path = root + f[1];
+    if (f[0] == "alt" && f.size() == 5) {
+        Alternative alt{f[2], f[1], f[3], f[4] == "auto"};
+        return restore_alternative(root, alt, ours);
+    }
+    if (f[0] == "divert" && f.size() == 3) {
+        if (link_target(path) == ours && ::unlink(path.c_str()) != 0) return errno_error(path);
+        return undivert(root, f[1]);
+    }
+    return make_error("bad manifest line: " + join(f, " "));
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> switch_to_postern(const SwitchOptions& o) {
@@ -99,6 +134,12 @@ Result<std::vector<std::string>> switch_to_postern(const SwitchOptions& o) {
     POSTERN_TRY(append_manifest(o.root, "postern\t" + o.postern_sendmail, manifest));
     for (const auto& rel : o.paths) {
         POSTERN_TRY(mkdirs(dirname_of(o.root + rel)));
+        auto system = switch_by_system(o, rel, manifest);
+        if (!system) return system.error();
+        if (!system->empty()) {
+            done.push_back(rel + " -> " + o.postern_sendmail + " (" + *system + ")");
+            continue;
+        }
         POSTERN_TRY(save_path(o.root, rel, manifest));
         POSTERN_TRY(install_link(o.root + rel, o.postern_sendmail));
         done.push_back(rel + " -> " + o.postern_sendmail);
@@ -117,6 +158,11 @@ Result<std::vector<std::string>> rollback_switch(const std::string& root) {
         auto f = split_list(*it, "\t");
         if (f.size() < 2 || f[0] == "postern") continue;
         std::string path = root + f[1];
+        if (f[0] == "alt" || f[0] == "divert") {
+            POSTERN_TRY(rollback_by_system(root, f, ours));
+            done.push_back("restored " + f[1] + " (" + (f[0] == "alt" ? "update-alternatives" : "dpkg-divert") + ")");
+            continue;
+        }
         // Only postern's own link is removed: anything else there was put
         // back by an earlier, interrupted rollback or by the admin.
         if (link_target(path) == ours) {

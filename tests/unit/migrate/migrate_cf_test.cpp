@@ -102,7 +102,7 @@ TEST(CfConvert, OnlyHandWrittenRulesNeedAHuman) {
     describe_rules(cf, plan);
     std::string out = plan.render();
     EXPECT_NE(out.find("not converted\tsendmail.cf:26\tR$* < @ foo . test > $*"), std::string::npos) << out;
-    EXPECT_NE(out.find("rejects: $: 550 no foo"), std::string::npos);
+    EXPECT_NE(out.find("rejects with \"550 no foo\" for addresses at foo.test"), std::string::npos) << out;
     EXPECT_EQ(out.find("REDIRECT"), std::string::npos);  // FEATURE(redirect)'s own rule
     EXPECT_EQ(plan.count(Outcome::NotConverted), 1u);
 }
@@ -113,6 +113,33 @@ TEST(CfConvert, WithoutM4MarkersEveryRuleIsHandWritten) {
     describe_rules(cf, plan);
     EXPECT_EQ(plan.count(Outcome::NotConverted), 2u);
     EXPECT_NE(plan.render().find("routes to mailer local"), std::string::npos);
+}
+
+// Each hand-written rule is reported with a guess of what it does.
+TEST(CfConvert, HandWrittenRulesAreDescribed) {
+    struct Case {
+        const char* label;
+        const char* cf;
+        const char* want;
+    } cases[] = {
+        {"reject with dsn", "SLocal_check_mail\nR$* < @ spam . test > $*\t$#error $@ 5 . 7 . 1 $: \"550 go away\"\n",
+         "rejects with \"550 go away\" (5.7.1) for addresses at spam.test at MAIL FROM"},
+        {"discard", "SLocal_check_rcpt\nR$* < @ noise . test >\t$#discard $: discard\n",
+         "discards the message for addresses at noise.test at RCPT TO"},
+        {"relay", "SLocal_check_rcpt\nR$* < @ partner . test >\t$# RELAY\n", "allows relaying"},
+        {"route", "SParseLocal=98\nR$* < @ lan . test . > $*\t$#esmtp $@ [ 10 . 0 . 0 . 1 ] $: $1 < @ lan . test . > $2\n",
+         "routes to mailer esmtp (host [10.0.0.1]) for addresses at lan.test. when resolving recipients"},
+        {"map and call", "S1\nR$+\t$: $>3 $(mymap $1 $)\n",
+         "rewrites the address, calling rule set 3, looking up map mymap on sender addresses"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.label);
+        Plan plan;
+        describe_rules(parse_cf(std::string("V10\n") + c.cf, "hand.cf"), plan);
+        ASSERT_EQ(plan.count(Outcome::NotConverted), 1u);
+        EXPECT_NE(plan.render().find(c.want), std::string::npos) << plan.render();
+        EXPECT_NE(plan.render().find("\thand.cf:3\t"), std::string::npos);
+    }
 }
 
 TEST(CfConvert, SendmailTimes) {

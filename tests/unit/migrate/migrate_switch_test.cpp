@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "migrate/migrate_switch.hpp"
+#include "migrate/migrate_switch_system.hpp"
 #include "tests/unit/common/temp_dir.hpp"
 
 namespace postern::migrate {
@@ -104,6 +105,67 @@ TEST(Switch, RollbackLeavesAPathTheAdminChangedAlone) {
     ASSERT_TRUE(r.ok());
     EXPECT_TRUE(fs::is_regular_file(path));
     EXPECT_EQ(snap(h.root.path() + "/usr/sbin/sendmail").target, "../lib/sm.bin/sendmail");
+}
+
+bool have(const char* tool) { return run_tool({"sh", "-c", std::string("command -v ") + tool}).ok(); }
+
+// Debian: sendmail-bin owns the four paths; switch diverts them with
+// dpkg-divert (so a package upgrade cannot overwrite postern's links) and
+// rollback removes the diversions, which puts the package's files back.
+TEST(Switch, PackageFilesAreDivertedAndRollbackRemovesTheDiversions) {
+    if (!have("dpkg-divert")) GTEST_SKIP() << "no dpkg-divert";
+    Host h;
+    std::ofstream(h.root.path() + "/usr/bin/newaliases") << "newaliases";
+    fs::create_directories(h.root.path() + "/var/lib/dpkg/info");
+    std::ofstream(h.root.path() + "/var/lib/dpkg/diversions");
+    std::ofstream(h.root.path() + "/var/lib/dpkg/info/sendmail-bin.list")
+        << "/.\n/usr/sbin/sendmail\n/usr/lib/sendmail\n/usr/bin/mailq\n/usr/bin/newaliases\n";
+    auto before = h.all();
+    auto done = switch_to_postern(h.options);
+    ASSERT_TRUE(done.ok()) << done.error().message;
+    EXPECT_EQ(snap(h.root.path() + "/usr/sbin/sendmail").target, "/usr/sbin/postern-sendmail");
+    EXPECT_EQ(snap(h.root.path() + "/usr/sbin/sendmail.sendmail").target, "../lib/sm.bin/sendmail");
+    auto list = run_tool({"dpkg-divert", "--root", h.root.path(), "--list", "postern"});
+    ASSERT_TRUE(list.ok());
+    EXPECT_NE(list->find("diversion of /usr/bin/mailq to /usr/bin/mailq.sendmail by postern"), std::string::npos)
+        << *list;
+    auto back = rollback_switch(h.root.path());
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(h.all(), before);
+    EXPECT_EQ(run_tool({"dpkg-divert", "--root", h.root.path(), "--list", "postern"}).value(), "");
+}
+
+// An alternatives group ("mta", as Fedora has it) that owns /usr/sbin/sendmail:
+// postern joins the group and is selected; rollback returns the group to
+// what it was (auto mode here) and removes postern from it.
+TEST(Switch, AnAlternativesGroupSelectsPosternAndRollbackRestoresIt) {
+    if (!have("update-alternatives")) GTEST_SKIP() << "no update-alternatives";
+    Host h;
+    std::string r = h.root.path();
+    fs::remove(r + "/usr/sbin/sendmail");
+    fs::create_directories(r + "/etc/alternatives");
+    fs::create_directories(r + "/var/lib/dpkg/alternatives");
+    std::ofstream(r + "/usr/sbin/postern-sendmail") << "postern";
+    std::vector<std::string> ua{"update-alternatives", "--quiet", "--root", r, "--altdir", r + "/etc/alternatives",
+                                "--admindir", r + "/var/lib/dpkg/alternatives"};
+    auto install = ua;
+    install.insert(install.end(), {"--install", "/usr/sbin/sendmail", "mta", "/usr/lib/sm.bin/sendmail", "25"});
+    ASSERT_TRUE(run_tool(install).ok());
+    auto before = h.all();
+    auto done = switch_to_postern(h.options);
+    ASSERT_TRUE(done.ok()) << done.error().message;
+    EXPECT_EQ(snap(r + "/etc/alternatives/mta").target, "/usr/sbin/postern-sendmail");
+    EXPECT_EQ(snap(r + "/usr/sbin/sendmail").target, "/etc/alternatives/mta");
+    auto back = rollback_switch(r);
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(h.all(), before);
+    EXPECT_EQ(snap(r + "/etc/alternatives/mta").target, "/usr/lib/sm.bin/sendmail");
+    auto query = ua;
+    query.insert(query.end(), {"--query", "mta"});
+    auto q = run_tool(query);
+    ASSERT_TRUE(q.ok());
+    EXPECT_NE(q->find("Status: auto"), std::string::npos) << *q;
+    EXPECT_EQ(q->find("postern"), std::string::npos) << *q;
 }
 
 }  // namespace
