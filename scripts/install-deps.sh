@@ -16,8 +16,12 @@ packages=(
   slapd ldap-utils db5.3-util postfix ypserv yp-tools rpcbind
   # libraries the unpacked sendmail 8.17 tools need (scripts/fetch-sendmail-tools.sh)
   libwrap0 liblockfile1
+  # dotlockfile: a real mailbox locker for local's mbox locking tests
+  liblockfile-bin
   # m4 builds sendmail.cf from .mc files for the postern-migrate tests
   m4
+  # real mail clients that send through postern's sendmail (test_mua_clients.py)
+  mutt s-nail git git-email libmailtools-perl
 )
 
 missing=()

@@ -10,9 +10,12 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "lib/base/log.hpp"
+#include "lib/server/asio_stop.hpp"
 #include "lib/server/service.hpp"
 
 namespace postern::smtpd {
+
+using Verdict = server::ClientLimiter::Verdict;
 
 std::string client_address(const tcp::endpoint& ep) {
     auto a = ep.address();
@@ -28,7 +31,10 @@ Server::Server(asio::io_context& io, const Settings& settings, const AccessTable
       shared_{settings_, policy_, tls_.get()},
       acceptor_(io),
       listen_fd_(listen_fd),
-      limiter_(settings.client_count_limit, settings.client_rate_limit, settings.rate_time_unit) {}
+      anvil_(io, settings.anvil_socket),
+      limiter_(settings.client_count_limit, settings.client_rate_limit, settings.rate_time_unit) {
+    if (settings.peername_lookup) names_ = std::make_unique<ClientNameResolver>(settings.client_name_dns);
+}
 
 Status Server::start() {
     sockaddr_storage ss{};
@@ -40,19 +46,8 @@ Status Server::start() {
     if (ec) return make_error("listening socket: " + ec.message());
     acceptor_.non_blocking(true, ec);
     asio::co_spawn(io_, accept_loop(), asio::detached);
-    asio::co_spawn(io_, stop_watch(), asio::detached);
+    asio::co_spawn(io_, server::stop_on_request(io_), asio::detached);
     return {};
-}
-
-asio::awaitable<void> Server::stop_watch() {
-    asio::steady_timer t(io_);
-    while (!server::stop_requested()) {
-        t.expires_after(std::chrono::milliseconds(500));
-        ErrorCode ec;
-        co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    }
-    log::info("stopping");
-    io_.stop();
 }
 
 asio::awaitable<void> Server::accept_loop() {
@@ -72,8 +67,9 @@ asio::awaitable<void> Server::accept_loop() {
         auto peer = socket.remote_endpoint(ec);
         if (ec) continue;
         std::string addr = client_address(peer);
-        bool counted = false;
-        if (std::string text = refusal(addr, counted); !text.empty()) {
+        Counted counted;
+        std::string text = co_await refusal(addr, counted);
+        if (!text.empty()) {
             refuse(socket, text);
             continue;
         }
@@ -82,26 +78,36 @@ asio::awaitable<void> Server::accept_loop() {
     }
 }
 
-// "" to admit; counted says whether limiter_ took a slot to give back.
-std::string Server::refusal(const std::string& addr, bool& counted) {
-    const std::string prefix = "421 4.7.0 " + settings_.myhostname + " Error: ";
+// "" to admit, else the 421 reply.
+asio::awaitable<std::string> Server::refusal(const std::string& addr, Counted& counted) {
     if (sessions_ >= settings_.process_session_limit) {
         log::warn("too many sessions (%zu); refusing %s", sessions_, addr.c_str());
-        return prefix + "too many connections";
+        co_return "421 4.7.0 " + settings_.myhostname + " Error: too many connections";
     }
-    if (settings_.limit_exceptions.contains(addr)) return {};
-    switch (limiter_.admit(addr, ClientLimiter::Clock::now())) {
-        case ClientLimiter::Verdict::Ok:
-            counted = true;
+    if (settings_.limit_exceptions.contains(addr)) co_return std::string();
+    if (settings_.client_count_limit == 0 && settings_.client_rate_limit == 0) co_return std::string();
+    auto shared = co_await anvil_.admit(addr);
+    if (shared) {
+        if (shared->verdict == Verdict::Ok) counted = {Counted::By::Anvil, shared->generation};
+        co_return refusal_text(shared->verdict, addr);
+    }
+    Verdict v = limiter_.admit(addr, server::ClientLimiter::Clock::now());
+    if (v == Verdict::Ok) counted = {Counted::By::Process, 0};
+    co_return refusal_text(v, addr);
+}
+
+std::string Server::refusal_text(Verdict verdict, const std::string& addr) const {
+    switch (verdict) {
+        case Verdict::Ok:
             return {};
-        case ClientLimiter::Verdict::TooManyConnections:
+        case Verdict::TooManyConnections:
             log::warn("too many connections from %s", addr.c_str());
-            return prefix + "too many connections from " + addr;
-        case ClientLimiter::Verdict::TooFast:
+            break;
+        case Verdict::TooFast:
             log::warn("connection rate limit exceeded by %s", addr.c_str());
-            return prefix + "too many connections from " + addr;
+            break;
     }
-    return {};
+    return "421 4.7.0 " + settings_.myhostname + " Error: too many connections from " + addr;
 }
 
 // A fresh socket's send buffer is empty: one short non-blocking write
@@ -114,10 +120,14 @@ void Server::refuse(tcp::socket& socket, const std::string& text) {
     socket.close(ec);
 }
 
-asio::awaitable<void> Server::serve(tcp::socket socket, std::string addr, bool counted) {
+asio::awaitable<void> Server::serve(tcp::socket socket, std::string addr, Counted counted) {
     ClientInfo client;
     client.addr = addr;
     client.trusted = settings_.mynetworks.contains(addr);
+    if (names_) {  // before the greeting, as Postfix: logs, Received: and access tables see it
+        std::string name = co_await names_->name_of(addr);
+        client.name = std::move(name);
+    }
     auto session = std::make_shared<Session>(shared_, std::move(socket), std::move(client));
     asio::co_spawn(io_, session->watchdog(), asio::detached);
     try {
@@ -126,7 +136,8 @@ asio::awaitable<void> Server::serve(tcp::socket socket, std::string addr, bool c
         log::warn("session with %s ended: %s", addr.c_str(), e.what());
     }
     --sessions_;
-    if (counted) limiter_.release(addr);
+    if (counted.by == Counted::By::Anvil) anvil_.release(addr, counted.generation);
+    if (counted.by == Counted::By::Process) limiter_.release(addr);
 }
 
 }  // namespace postern::smtpd

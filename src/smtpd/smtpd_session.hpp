@@ -82,6 +82,7 @@ public:
     asio::awaitable<void> cmd_vrfy(std::string args);
     asio::awaitable<void> cmd_expn(std::string args);
     asio::awaitable<void> cmd_starttls(std::string args);
+    asio::awaitable<void> cmd_etrn(std::string args);  // smtpd_etrn.cpp
 
 private:
     friend struct CommandTable;

@@ -54,6 +54,7 @@ Result<Settings> settings_from(const config::Config& cfg, bool chroot) {
     s.banner = cfg.get(p::smtpd_banner);
     s.mydestination = domains(cfg.get(p::mydestination));
     s.relay_domains = domains(cfg.get(p::relay_domains));
+    s.virtual_alias_domains = domains(cfg.get(p::virtual_alias_domains));
     auto nets = NetworkList::parse(cfg.get(p::mynetworks));
     if (!nets) return make_error("mynetworks: " + nets.error().message);
     s.mynetworks = std::move(*nets);
@@ -67,8 +68,13 @@ Result<Settings> settings_from(const config::Config& cfg, bool chroot) {
     s.alias_entry_length_limit = static_cast<std::size_t>(cfg.get(p::alias_entry_length_limit));
     std::string queue = cfg.get(p::queue_directory);
     s.cleanup_socket = (chroot ? std::string() : queue) + "/private/cleanup";
+    s.anvil_socket = (chroot ? std::string() : queue) + "/private/anvil";
+    s.queue_directory = chroot ? std::string("/") : queue;
     POSTERN_TRY(set_limits(cfg, s));
     s.vrfy_enabled = !cfg.get(p::disable_vrfy_command);
+    s.peername_lookup = cfg.get(p::smtpd_peername_lookup);
+    s.client_name_dns = {cfg.get(p::smtpd_dns_servers), static_cast<int>(cfg.get(p::smtpd_dns_port)),
+                         cfg.get(p::smtpd_client_name_timeout)};
     s.tls_cert_file = cfg.get(p::smtpd_tls_cert_file);
     s.tls_key_file = cfg.get(p::smtpd_tls_key_file);
     s.tls_protocols = cfg.get(p::smtpd_tls_protocols);

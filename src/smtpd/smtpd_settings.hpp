@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "lib/config/config.hpp"
+#include "lib/dns/dns_settings.hpp"
 #include "lib/ipc/attr.hpp"
 #include "lib/resolve/resolve_users.hpp"
 #include "smtpd_networks.hpp"
@@ -22,6 +23,7 @@ struct Settings {
     std::string banner = "localhost ESMTP postern";
     std::vector<std::string> mydestination;   // normalized
     std::vector<std::string> relay_domains;   // normalized
+    std::vector<std::string> virtual_alias_domains;  // normalized
     NetworkList mynetworks;
     NetworkList limit_exceptions;
     resolve::UserDirectory users;
@@ -30,6 +32,8 @@ struct Settings {
     std::size_t alias_entry_length_limit = 65536;
 
     std::string cleanup_socket;               // $queue_directory/private/cleanup
+    std::string anvil_socket;                 // $queue_directory/private/anvil
+    std::string queue_directory;              // as seen after the chroot (ETRN)
     std::size_t line_length_limit = 2048;
     std::uint64_t message_size_limit = 10240000;
     std::size_t recipient_limit = 1000;
@@ -44,6 +48,8 @@ struct Settings {
     ipc::Limits ipc_limits;
     BareNewline bare_newline = BareNewline::Normalize;
     bool vrfy_enabled = false;
+    bool peername_lookup = true;              // smtpd_client_name.hpp
+    dns::Settings client_name_dns{{}, 53, std::chrono::seconds(10)};
 
     std::string tls_cert_file;
     std::string tls_key_file;

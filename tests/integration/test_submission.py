@@ -114,6 +114,19 @@ class SubmissionTest(unittest.TestCase):
         self.inst.wait_for(lambda: "status=bounced" in self.inst.log() and "nosuchuser" in self.inst.log(),
                            what="bounce log line")
 
+    def test_dsn_ret_and_envid_from_the_command_line_reach_the_bounce(self):
+        r = self.inst.sendmail("-f", "alice", "-R", "hdrs", "-V", "cli-envid-7", "nosuchuser2",
+                               message=b"Subject: dsn-from-cli\n\nsecret body line\n")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.inst.wait_for(lambda: self.find("alice", "cli-envid-7"), what="the bounce to alice")
+        bounce = self.parse(self.find("alice", "cli-envid-7")[0])
+        self.assertEqual(bounce.get_content_type(), "multipart/report")
+        status = next(p for p in bounce.walk() if p.get_content_type() == "message/delivery-status")
+        self.assertIn("Original-Envelope-Id: cli-envid-7", status.as_string())
+        raw = self.find("alice", "cli-envid-7")[0]
+        self.assertIn(b"dsn-from-cli", raw, "RET=HDRS keeps the headers")
+        self.assertNotIn(b"secret body line", raw, "RET=HDRS drops the body")
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -27,10 +27,7 @@ boost::asio::awaitable<Result<AttrList>> async_recv_frame(AsyncSocket& socket, c
 
 template <class M>
 boost::asio::awaitable<Status> async_send_msg(AsyncSocket& socket, const M& msg) {
-    AttrList list;
-    list.add("type", M::kType).add_int("version", kProtocolVersion);
-    const AttrList body = msg.to_attrs();
-    for (const auto& [n, v] : body.items()) list.add(n, v);
+    const AttrList list = with_header(msg);  // named: g++ 12 mishandles temporaries across co_await
     co_return co_await async_send_frame(socket, list);
 }
 

@@ -102,14 +102,20 @@ struct DeliverReply {
     static Result<DeliverReply> from_attrs(AttrReader& r);
 };
 
-// Frame helpers that add/check type and version.
+// A message's attributes behind the "type" and "version" header.
 template <class M>
-Status send_msg(int fd, const M& msg, Millis timeout) {
+AttrList with_header(const M& msg) {
     AttrList list;
     list.add("type", M::kType).add_int("version", kProtocolVersion);
     const AttrList body = msg.to_attrs();  // named: items() of a temporary would dangle
     for (const auto& [n, v] : body.items()) list.add(n, v);
-    return send_frame(fd, list, timeout);
+    return list;
+}
+
+// Frame helpers that add/check type and version.
+template <class M>
+Status send_msg(int fd, const M& msg, Millis timeout) {
+    return send_frame(fd, with_header(msg), timeout);
 }
 
 // Check type/version, decode, and require that nothing is left over.

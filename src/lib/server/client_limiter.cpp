@@ -1,7 +1,7 @@
-// Per-client connection accounting.
-#include "smtpd_limits.hpp"
+// Per-client connection accounting (see client_limiter.hpp).
+#include "client_limiter.hpp"
 
-namespace postern::smtpd {
+namespace postern::server {
 
 ClientLimiter::Verdict ClientLimiter::admit(const std::string& addr, Clock::time_point now) {
     auto it = clients_.find(addr);
@@ -36,4 +36,4 @@ void ClientLimiter::purge(Clock::time_point now) {
     }
 }
 
-}  // namespace postern::smtpd
+}  // namespace postern::server

@@ -1,10 +1,12 @@
-// Per-client connection limits of one smtpd process (Postfix's anvil,
-// kept in-process because a process serves many sessions): simultaneous
+// Per-client connection accounting (Postfix's anvil table): simultaneous
 // sessions per client address ($smtpd_client_connection_count_limit) and
 // new connections per address per $anvil_rate_time_unit
-// ($smtpd_client_connection_rate_limit). 0 disables a limit. The table is
-// bounded (kMaxClients addresses); when it is full of live entries a new
-// address is admitted untracked rather than refused.
+// ($smtpd_client_connection_rate_limit). 0 disables a limit.
+//
+// Used by anvil(8), which holds the one table every smtpd process shares,
+// and by smtpd itself as its fallback while anvil cannot be reached. The
+// table is bounded (kMaxClients addresses); when it is full of live entries
+// a new address is admitted untracked rather than refused.
 #pragma once
 
 #include <chrono>
@@ -12,7 +14,7 @@
 #include <string>
 #include <unordered_map>
 
-namespace postern::smtpd {
+namespace postern::server {
 
 class ClientLimiter {
 public:
@@ -43,4 +45,4 @@ private:
     std::unordered_map<std::string, Entry> clients_;
 };
 
-}  // namespace postern::smtpd
+}  // namespace postern::server

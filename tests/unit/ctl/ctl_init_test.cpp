@@ -40,7 +40,7 @@ TEST_F(CtlTest, InitWritesTheDefaultServicesAndAliases) {
     ASSERT_TRUE(services) << services.error().message;
     std::vector<std::string> names;
     for (const auto& s : *services) names.push_back(s.name);
-    EXPECT_EQ(names, (std::vector<std::string>{"pickup", "cleanup", "qmgr", "local", "smtp"}));
+    EXPECT_EQ(names, (std::vector<std::string>{"pickup", "cleanup", "qmgr", "local", "smtp", "anvil"}));
     std::string text = slurp(inst_ + "/services.conf");
     EXPECT_NE(text.find("127.0.0.1:2600 inet n y n - smtpd"), std::string::npos);
     std::string aliases = slurp(inst_ + "/aliases");

@@ -1,4 +1,3 @@
-#include "smtpd_limits.hpp"
 #include "smtpd_networks.hpp"
 
 #include <gtest/gtest.h>
@@ -22,28 +21,6 @@ TEST(NetworkList, MatchesCidrsOfBothFamilies) {
 TEST(NetworkList, RejectsMalformedEntries) {
     for (const char* bad : {"127.0.0.0/33", "300.0.0.1", "[::1]/129", "example.org", "10.0.0.0/x"})
         EXPECT_FALSE(NetworkList::parse({bad}).ok()) << bad;
-}
-
-TEST(ClientLimiter, RefusesTheConnectionAboveTheCountLimit) {
-    ClientLimiter l(2, 0, std::chrono::seconds(60));
-    auto now = ClientLimiter::Clock::now();
-    EXPECT_EQ(l.admit("a", now), ClientLimiter::Verdict::Ok);
-    EXPECT_EQ(l.admit("a", now), ClientLimiter::Verdict::Ok);
-    EXPECT_EQ(l.admit("a", now), ClientLimiter::Verdict::TooManyConnections);
-    EXPECT_EQ(l.admit("b", now), ClientLimiter::Verdict::Ok);
-    l.release("a");
-    EXPECT_EQ(l.admit("a", now), ClientLimiter::Verdict::Ok);
-}
-
-TEST(ClientLimiter, RefusesAboveTheRateUntilTheWindowPasses) {
-    ClientLimiter l(0, 2, std::chrono::seconds(60));
-    auto now = ClientLimiter::Clock::now();
-    for (int i = 0; i < 2; ++i) {
-        EXPECT_EQ(l.admit("a", now), ClientLimiter::Verdict::Ok);
-        l.release("a");
-    }
-    EXPECT_EQ(l.admit("a", now), ClientLimiter::Verdict::TooFast);
-    EXPECT_EQ(l.admit("a", now + std::chrono::seconds(61)), ClientLimiter::Verdict::Ok);
 }
 
 }  // namespace
