@@ -8,20 +8,17 @@ only as data, an alias loop bounces once, a delivery waits while the real
 `dotlockfile` holds the mailbox. The alias database is built by postern's
 newaliases. Mailboxes are read with Python's mailbox.mbox. Skipped when
 not root."""
-import grp
 import hashlib
 import mailbox
 import os
 import pathlib
 import pwd
-import shutil
 import subprocess
-import tempfile
 import time
 import unittest
 
-from postern_instance import BIN, require_tool
-from test_system_instance import exists_group, exists_user
+from postern_instance import require_tool
+from system_instance import SystemInstance
 
 SHELL_USERS = ("plsa", "plsb", "plsc", "plsd")  # /bin/sh
 NOLOGIN_USER = "plsn"                          # /usr/sbin/nologin: no pipes from its .forward
@@ -31,10 +28,9 @@ NOLOGIN_USER = "plsn"                          # /usr/sbin/nologin: no pipes fro
 class LocalSecurity(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.had_postern = exists_user("postern")
-        cls.had_postdrop = exists_group("postdrop")
-        cls.t = t = pathlib.Path(tempfile.mkdtemp(prefix="postern-lsec-"))
-        os.chmod(t, 0o755)
+        cls.inst = SystemInstance("postern-lsec-")
+        cls.t = t = cls.inst.t
+        cls.env, cls.spool = cls.inst.env, cls.inst.spool
         for u in SHELL_USERS + (NOLOGIN_USER,):
             shell = "/usr/sbin/nologin" if u == NOLOGIN_USER else "/bin/sh"
             subprocess.run(["useradd", "-m", "-d", str(t / "home" / u), "-s", shell, u], check=True,
@@ -42,66 +38,19 @@ class LocalSecurity(unittest.TestCase):
         cls.out = t / "out"
         cls.out.mkdir()
         os.chmod(cls.out, 0o1777)
-        (t / "bin").mkdir()
-        for prog in ("postdrop", "sendmail"):
-            shutil.copy2(BIN / prog, t / "bin" / prog)
-        cls.spool = t / "spool"
-        cls.spool.mkdir()
-        os.chown(cls.spool, 0, grp.getgrnam("mail").gr_gid)
-        os.chmod(cls.spool, 0o2775)
-        (t / "aliases").write_text(f"""\
+        cls.inst.start(f"""\
 postmaster: root
 MAILER-DAEMON: postmaster
 aliaspipe: "|/usr/bin/id -u > {cls.out}/alias-uid"
 loopa: loopb
 loopb: loopa
-""")
-        cls.conf = t / "etc"
-        cls.conf.mkdir()
-        (cls.conf / "main.conf").write_text(f"""\
-queue_directory = {t}/queue
-data_directory = {t}/data
-daemon_directory = {BIN}
-command_directory = {t}/bin
-mail_spool_directory = {cls.spool}
-mailbox_format = mbox
-alias_maps = hash:{t}/aliases
-myhostname = mx.example.test
-mydestination = $myhostname, localhost
-maillog_file = {t}/maillog
-default_process_limit = 4
-maildrop_scan_interval = 1s
-queue_run_delay = 1s
-minimal_backoff_time = 1s
-maximal_backoff_time = 2s
-""")
-        (t / "maillog").touch()
-        cls.env = dict(os.environ, POSTERN_CONFIG_DIR=str(cls.conf))
-        r = subprocess.run([str(BIN / "newaliases")], env=cls.env, capture_output=True, text=True, timeout=60)
-        assert r.returncode == 0, r.stderr
-        cls.ctl("setup-system")
-        os.chown(t / "maillog", pwd.getpwnam("postern").pw_uid, 0)
-        cls.ctl("start")
+""", alias_type="hash")
 
     @classmethod
     def tearDownClass(cls):
-        cls.ctl("stop", check=False)
+        cls.inst.close()
         for u in SHELL_USERS + (NOLOGIN_USER,):
             subprocess.run(["userdel", u], capture_output=True)
-        shutil.rmtree(cls.t, ignore_errors=True)
-        if not cls.had_postern:
-            subprocess.run(["userdel", "postern"], capture_output=True)
-        if not cls.had_postdrop and exists_group("postdrop"):
-            subprocess.run(["groupdel", "postdrop"], capture_output=True)
-        if not cls.had_postern and exists_group("postern"):
-            subprocess.run(["groupdel", "postern"], capture_output=True)
-
-    @classmethod
-    def ctl(cls, *args, check=True):
-        r = subprocess.run([str(BIN / "postern-ctl"), *args], env=cls.env, capture_output=True, timeout=60)
-        if check and r.returncode:
-            raise AssertionError(f"postern-ctl {args}: {r.stdout.decode()} {r.stderr.decode()}")
-        return r
 
     # --- helpers ----------------------------------------------------------------------
     def home(self, user):
@@ -138,15 +87,10 @@ maximal_backoff_time = 2s
         return [m.split("\nSubject: ", 1)[1].split("\n", 1)[0] for m in self.messages(user) if "\nSubject: " in m]
 
     def log(self):
-        return (self.t / "maillog").read_text(errors="replace")
+        return self.inst.log()
 
     def wait_for(self, pred, what, timeout=30):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if pred():
-                return
-            time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {what}\n" + "\n".join(self.log().splitlines()[-30:]))
+        self.inst.wait_for(pred, what, timeout)
 
     def wait_mbox(self, user, subject):
         self.wait_for(lambda: subject in self.subjects(user), f"{subject} in {user}'s mailbox")

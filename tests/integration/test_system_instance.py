@@ -8,98 +8,31 @@ import mailbox
 import os
 import pathlib
 import pwd
-import shutil
 import stat
 import subprocess
-import tempfile
-import time
 import unittest
 
-from postern_instance import BIN
+from system_instance import SystemInstance, exists_user
 
 USERS = ("ptsender", "ptrcpt")
-
-
-def exists_user(name):
-    try:
-        pwd.getpwnam(name)
-        return True
-    except KeyError:
-        return False
-
-
-def exists_group(name):
-    try:
-        grp.getgrnam(name)
-        return True
-    except KeyError:
-        return False
 
 
 @unittest.skipUnless(os.geteuid() == 0, "needs root: creates users and runs a privilege-separated instance")
 class SystemInstanceTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.had_postern = exists_user("postern")
-        cls.had_postdrop = exists_group("postdrop")
         for u in USERS:
             if not exists_user(u):
                 subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", u], check=True)
-        cls.t = pathlib.Path(tempfile.mkdtemp(prefix="postern-sys-"))
-        os.chmod(cls.t, 0o755)
-        t = cls.t
-        (t / "bin").mkdir()
-        for prog in ("postdrop", "sendmail"):
-            shutil.copy2(BIN / prog, t / "bin" / prog)
-        spool = t / "spool"
-        spool.mkdir()
-        os.chown(spool, 0, grp.getgrnam("mail").gr_gid)
-        os.chmod(spool, 0o2775)  # Debian's /var/mail: root:mail, group-writable for dot-locks
-        (t / "aliases").write_text("postmaster: root\nsysteam: ptrcpt\n")
-        cls.conf = t / "etc"
-        cls.conf.mkdir()
-        (cls.conf / "main.conf").write_text(f"""\
-queue_directory = {t}/queue
-data_directory = {t}/data
-daemon_directory = {BIN}
-command_directory = {t}/bin
-mail_spool_directory = {spool}
-mailbox_format = mbox
-alias_maps = texthash:{t}/aliases
-myhostname = mx.example.test
-mydestination = $myhostname, localhost
-maillog_file = {t}/maillog
-default_process_limit = 4
-maildrop_scan_interval = 1s
-queue_run_delay = 1s
-minimal_backoff_time = 1s
-maximal_backoff_time = 2s
-""")
-        (t / "maillog").touch()
-        cls.env = dict(os.environ, POSTERN_CONFIG_DIR=str(cls.conf))
-        cls.ctl("setup-system")
-        os.chown(t / "maillog", pwd.getpwnam("postern").pw_uid, 0)
-        cls.ctl("start")
+        cls.inst = SystemInstance("postern-sys-")
+        cls.t, cls.env = cls.inst.t, cls.inst.env
+        cls.inst.start("postmaster: root\nsysteam: ptrcpt\n")
 
     @classmethod
     def tearDownClass(cls):
-        cls.ctl("stop", check=False)
-        shutil.rmtree(cls.t, ignore_errors=True)
+        cls.inst.close()
         for u in USERS:
             subprocess.run(["userdel", u], capture_output=True)
-        if not cls.had_postern:
-            subprocess.run(["userdel", "postern"], capture_output=True)
-        if not cls.had_postdrop and exists_group("postdrop"):
-            subprocess.run(["groupdel", "postdrop"], capture_output=True)
-        if not cls.had_postern and exists_group("postern"):
-            subprocess.run(["groupdel", "postern"], capture_output=True)
-
-    @classmethod
-    def ctl(cls, *args, check=True):
-        r = subprocess.run([str(BIN / "postern-ctl"), *args], env=cls.env, capture_output=True, timeout=60)
-        if check and r.returncode:
-            raise AssertionError(f"postern-ctl {args}: {r.stdout.decode()} {r.stderr.decode()}")
-        return r
 
     def as_user(self, user, *cmd, input=None):
         return subprocess.run(["runuser", "-u", user, "--", *cmd], input=input, env=self.env,
@@ -118,12 +51,7 @@ maximal_backoff_time = 2s
         return out
 
     def wait_for(self, pred, what, timeout=30):
-        end = time.time() + timeout
-        while time.time() < end:
-            if pred():
-                return
-            time.sleep(0.1)
-        self.fail(f"timed out waiting for {what}\n{(self.t / 'maillog').read_text()[-3000:]}")
+        self.inst.wait_for(pred, what, timeout)
 
     def test_services_run_with_least_privilege(self):
         postern = pwd.getpwnam("postern").pw_uid
