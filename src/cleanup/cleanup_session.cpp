@@ -46,9 +46,10 @@ void Session::run() {
 }
 
 Status Session::start() {
-    // bounce, double-bounce: qmgr's delivery status notifications.
+    // bounce, double-bounce: qmgr's delivery status notifications; local:
+    // mail forwarded to other domains (sender and recipients as given).
     if (open_.origin != "pickup" && open_.origin != "smtpd" && open_.origin != "bounce" &&
-        open_.origin != "double-bounce")
+        open_.origin != "double-bounce" && open_.origin != "local")
         return make_error("unknown origin \"" + log::printable(open_.origin, 32) + "\"");
     ::clock_gettime(CLOCK_REALTIME, &arrival_);
     auto file = queue_.create(queue::kIncoming);

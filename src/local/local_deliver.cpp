@@ -1,10 +1,13 @@
 // Per-recipient delivery: dispatch of final destinations to their kind.
 #include "local_deliver.hpp"
 
+#include <map>
+
 #include "lib/base/log.hpp"
 #include "lib/resolve/resolve_route.hpp"
 #include "local_command.hpp"
 #include "local_file.hpp"
+#include "local_forward.hpp"
 #include "local_headers.hpp"
 #include "local_mailbox.hpp"
 #include "local_maildir.hpp"
@@ -23,12 +26,15 @@ struct Job {
 
 // The message as this destination sees it: an owner-NAME alias on the way
 // makes owner-NAME@DOMAIN the envelope sender (Return-Path, From_, SENDER).
+std::string sender_for(const Job& job, const FinalDestination& d) {
+    if (d.owner.empty()) return job.msg.envelope.sender;
+    std::string domain = resolve::recipient_domain(job.rcpt.address);
+    return d.owner + "@" + (domain.empty() ? job.settings.myhostname : domain);
+}
+
 Message message_for(const Job& job, const FinalDestination& d) {
     Message m = job.msg;
-    if (!d.owner.empty()) {
-        std::string domain = resolve::recipient_domain(job.rcpt.address);
-        m.envelope.sender = d.owner + "@" + (domain.empty() ? job.settings.myhostname : domain);
-    }
+    m.envelope.sender = sender_for(job, d);
     return m;
 }
 
@@ -65,10 +71,9 @@ Outcome to_command(const Job& job, const FinalDestination& d) {
                         [&] { return deliver_command(m, c); });
 }
 
-// Forwarding to other domains needs a resubmission through cleanup, which
-// local does not do yet: the mail waits in the queue (deferred, never lost).
-Outcome to_remote(const Job&, const FinalDestination& d) {
-    return deferred("4.3.0", "forwarding to " + log::printable(d.value) + " is not supported yet");
+// One address alone; deliver_recipient batches them (forward_remote).
+Outcome to_remote(const Job& job, const FinalDestination& d) {
+    return forward_to(job.settings, job.msg, job.rcpt, sender_for(job, d), {d.value});
 }
 
 Outcome to_error(const Job&, const FinalDestination& d) {
@@ -83,11 +88,9 @@ constexpr Handler kHandlers[] = {to_mailbox, to_file, to_command, to_remote, to_
 
 Outcome deliver_one(const Job& job, const FinalDestination& d) { return kHandlers[static_cast<int>(d.kind)](job, d); }
 
-// Outcomes known without delivering (errors, unsupported kinds): if one of
-// them defers, nothing is delivered, so a retry does not deliver twice.
-bool decided_early(const FinalDestination& d) {
-    return d.kind == DestinationKind::Error || d.kind == DestinationKind::Remote;
-}
+// Outcomes known without delivering (errors): if one of them defers,
+// nothing is delivered, so a retry does not deliver twice.
+bool decided_early(const FinalDestination& d) { return d.kind == DestinationKind::Error; }
 
 std::string key_of(const FinalDestination& d) {
     return std::string(resolve::destination_kind_name(d.kind)) + ":" + std::to_string(d.run_as.uid) + ":" + d.value;
@@ -104,6 +107,22 @@ void log_destination(const Job& job, const FinalDestination& d, const Outcome& o
               std::string(resolve::destination_kind_name(d.kind)).c_str(), log::printable(d.value).c_str(),
               static_cast<unsigned>(d.run_as.uid), o.dsn.c_str(), std::string(status_word(o)).c_str(),
               log::printable(o.reason).c_str());
+}
+
+// All remote addresses of one recipient go in one new message per envelope
+// sender (usually one; a list with an owner has its own), after the local
+// deliveries, as Postfix flushes its forward buffer last.
+void forward_remote(const Job& job, const std::vector<FinalDestination>& dests, std::vector<Outcome>& outcomes) {
+    std::map<std::string, std::vector<const FinalDestination*>> by_sender;
+    for (const auto& d : dests)
+        if (d.kind == DestinationKind::Remote) by_sender[sender_for(job, d)].push_back(&d);
+    for (const auto& [sender, group] : by_sender) {
+        std::vector<std::string> addresses;
+        for (const auto* d : group) addresses.push_back(d->value);
+        Outcome o = forward_to(job.settings, job.msg, job.rcpt, sender, addresses);
+        for (const auto* d : group) log_destination(job, *d, o);
+        outcomes.push_back(std::move(o));
+    }
 }
 
 }  // namespace
@@ -123,13 +142,14 @@ Outcome deliver_recipient(const Settings& settings, const AliasMaps& aliases, co
     for (const auto& o : outcomes)
         if (o.status == Outcome::Status::Deferred) return combine(outcomes);
     for (const auto& d : *dests) {
-        if (decided_early(d)) continue;
+        if (decided_early(d) || d.kind == DestinationKind::Remote) continue;
         std::string key = key_of(d);
         Outcome o = done.count(key) ? delivered("already delivered for another recipient") : deliver_one(job, d);
         if (o.status == Outcome::Status::Delivered) done.insert(key);
         log_destination(job, d, o);
         outcomes.push_back(std::move(o));
     }
+    forward_remote(job, *dests, outcomes);
     return combine(outcomes);
 }
 

@@ -40,8 +40,10 @@ std::vector<std::string> unfold(std::string_view block) {
 
 }  // namespace
 
+std::string delivered_to_header(std::string_view recipient) { return "Delivered-To: " + one_line(recipient) + "\n"; }
+
 std::string delivery_headers(std::string_view sender, std::string_view recipient) {
-    return "Return-Path: <" + one_line(sender) + ">\nDelivered-To: " + one_line(recipient) + "\n";
+    return "Return-Path: <" + one_line(sender) + ">\n" + delivered_to_header(recipient);
 }
 
 bool has_delivered_to(std::string_view header_block, std::string_view recipient) {

@@ -13,6 +13,10 @@
 
 namespace postern::local {
 
+// "Delivered-To: recipient\n" (value made one-line); forwarded copies
+// carry only this one.
+std::string delivered_to_header(std::string_view recipient);
+
 // "Return-Path: <sender>\nDelivered-To: recipient\n" (values made one-line).
 std::string delivery_headers(std::string_view sender, std::string_view recipient);
 

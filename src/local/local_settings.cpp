@@ -16,6 +16,7 @@ Settings settings_from(const config::Config& cfg) {
     using std::chrono::milliseconds;
     Settings s;
     s.queue_directory = cfg.get(p::queue_directory);
+    s.cleanup_socket = s.queue_directory + "/private/cleanup";
     s.mail_spool_directory = cfg.get(p::mail_spool_directory);
     s.mailbox_format = lowercase(cfg.get(p::mailbox_format)) == "maildir" ? MailboxFormat::Maildir : MailboxFormat::Mbox;
     s.alias_maps = cfg.get(p::alias_maps);

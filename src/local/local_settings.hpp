@@ -44,6 +44,7 @@ struct Settings {
     std::chrono::milliseconds lock_delay{1000};
     std::chrono::seconds stale_lock_time{300};
 
+    std::string cleanup_socket;               // $queue_directory/private/cleanup (forwarding)
     std::chrono::milliseconds ipc_timeout{3600 * 1000};
     std::chrono::milliseconds delivery_timeout{18000 * 1000};  // $daemon_timeout
     ipc::Limits ipc_limits;

@@ -128,7 +128,10 @@ class SmtpSink:
         """email.message.Message of every dumped transaction (smtp-sink adds X-Mail-Args/X-Rcpt-Args)."""
         out = []
         for p in sorted(self.dir.iterdir()):
-            raw = p.read_bytes()
+            try:
+                raw = p.read_bytes()
+            except FileNotFoundError:
+                continue  # smtp-sink removes the dump of a transaction the client abandoned
             msg = email.message_from_bytes(raw)
             out.append(msg)
         return out

@@ -182,6 +182,31 @@ TEST_F(SessionTest, SmtpdMessageGetsReceivedWithForAndNoLocalHeaders) {
     EXPECT_EQ(c.substr(c.size() - 17), "Subject: s\n\nbody\n");
 }
 
+TEST_F(SessionTest, LocalForwardKeepsSenderRecipientsAndContent) {
+    ipc::CleanupOpen o;
+    o.origin = "local";
+    o.sender = "owner-list@example.org";
+    o.recipients = {"x@remote.example", "y@remote.example"};
+    auto out = submit(o, "Delivered-To: list@example.org\nTo: list@example.org\nSubject: s\n\nbody\n");
+    ASSERT_EQ(out.reply.status, ReplyStatus::Ok) << out.reply.reason;
+    Stored s = read_back(out.reply.queue_id);
+    EXPECT_EQ(s.env.sender, "owner-list@example.org");
+    std::vector<std::string> rcpts;
+    for (const auto& r : s.env.recipients) rcpts.push_back(r.address);
+    EXPECT_EQ(rcpts, (std::vector<std::string>{"x@remote.example", "y@remote.example"}));
+    EXPECT_NE(s.content.find("\nDelivered-To: list@example.org\nTo: list@example.org\nSubject: s\n\nbody\n"),
+              std::string::npos)
+        << s.content;
+    EXPECT_EQ(s.content.find("\nDate:"), std::string::npos);  // not a submission: nothing added
+}
+
+TEST_F(SessionTest, UnknownOriginIsRefused) {
+    ipc::CleanupOpen o;
+    o.origin = "elsewhere";
+    o.recipients = {"bob@example.org"};
+    EXPECT_NE(submit(o, "Subject: s\n\nbody\n").reply.status, ReplyStatus::Ok);
+}
+
 TEST_F(SessionTest, ExtractedRecipientsAndBccRemovedFromStoredHeader) {
     auto out = submit(local({"extra@x.org"}, true), "To: a@x.org\nBcc: secret@x.org\nSubject: s\n\nbody\n");
     ASSERT_EQ(out.reply.status, ReplyStatus::Ok);

@@ -8,6 +8,7 @@
 #include "lib/ipc/messages.hpp"
 #include "maps/registry.hpp"
 #include "local_test_util.hpp"
+#include "../pickup/pickup_fake_cleanup.hpp"
 
 namespace postern::local {
 namespace {
@@ -21,7 +22,11 @@ protected:
         s_ = testing::user_settings(dir_.path());
         ::mkdir((s_.queue_directory + "/active").c_str(), 0700);
         ::mkdir((s_.mail_spool_directory + "/alice").c_str(), 0700);
-        testing::spit(dir_.path() + "/aliases", "staff: alice\nbot: |/bin/true\nfar: someone@remote.test\n");
+        ::mkdir((s_.queue_directory + "/private").c_str(), 0700);
+        s_.cleanup_socket = s_.queue_directory + "/private/cleanup";
+        testing::spit(dir_.path() + "/aliases",
+                      "staff: alice\nbot: |/bin/true\nfar: someone@remote.test\n"
+                      "list: alice, x@remote.test, y@remote.test\nowner-list: alice\n");
         s_.alias_maps = {"texthash:" + dir_.path() + "/aliases"};
     }
 
@@ -70,10 +75,70 @@ TEST_F(SessionTest, DeliversBouncesAndDefersPerRecipientWithOffsets) {
     EXPECT_EQ(reply->results[2].offset, 102);
     EXPECT_EQ(reply->results[2].status, Status_::Deferred);
     EXPECT_EQ(reply->results[2].dsn, "4.3.0");
-    EXPECT_NE(reply->results[2].reason.find("not supported yet"), std::string::npos);
+    // No cleanup listening: the forward waits in the queue, never lost.
+    EXPECT_NE(reply->results[2].reason.find("cannot forward"), std::string::npos);
     std::string file = testing::only_new_file(s_.mail_spool_directory + "/alice");
     ASSERT_FALSE(file.empty());
     EXPECT_EQ(testing::slurp(file), "Return-Path: <bob@example.org>\nDelivered-To: alice@example.test\n" + content);
+}
+
+ipc::CleanupReply cleanup_ok(const std::string& id) {
+    ipc::CleanupReply r;
+    r.status = ipc::CleanupReply::Status::Ok;
+    r.queue_id = id;
+    return r;
+}
+
+std::string joined(const std::vector<std::string>& chunks) {
+    std::string all;
+    for (const auto& c : chunks) all += c;
+    return all;
+}
+
+TEST_F(SessionTest, RemoteAliasIsResubmittedThroughCleanupWithDeliveredTo) {
+    const std::string content = "Subject: hi\n\nbody\n";
+    queue(content);
+    pickup::testing::FakeCleanup fake(s_.cleanup_socket, cleanup_ok("NEWQ1"));
+    ASSERT_TRUE(fake.listening());
+    auto reply = exchange(request({"far@example.test"}));
+    ASSERT_TRUE(reply.ok()) << reply.error().message;
+    EXPECT_EQ(reply->results.at(0).status, Status_::Delivered) << reply->results[0].reason;
+    EXPECT_EQ(reply->results[0].reason, "forwarded as NEWQ1");
+    const auto& got = fake.received();
+    ASSERT_TRUE(got.open.has_value());
+    EXPECT_EQ(got.open->origin, "local");
+    EXPECT_EQ(got.open->sender, "bob@example.org");
+    EXPECT_FALSE(got.open->extract_recipients);
+    EXPECT_EQ(got.open->recipients, std::vector<std::string>{"someone@remote.test"});
+    EXPECT_TRUE(got.end);
+    EXPECT_EQ(joined(got.chunks), "Delivered-To: far@example.test\n" + content);
+}
+
+TEST_F(SessionTest, ListWithOwnerForwardsOnceWithOwnerAsSenderAndDeliversLocally) {
+    queue("Subject: hi\n\nbody\n");
+    pickup::testing::FakeCleanup fake(s_.cleanup_socket, cleanup_ok("NEWQ2"));
+    auto reply = exchange(request({"list@example.test"}));
+    ASSERT_TRUE(reply.ok()) << reply.error().message;
+    EXPECT_EQ(reply->results.at(0).status, Status_::Delivered) << reply->results[0].reason;
+    const auto& got = fake.received();
+    ASSERT_TRUE(got.open.has_value());
+    EXPECT_EQ(got.open->sender, "owner-list@example.test");
+    EXPECT_EQ(got.open->recipients, (std::vector<std::string>{"x@remote.test", "y@remote.test"}));
+    EXPECT_FALSE(testing::only_new_file(s_.mail_spool_directory + "/alice").empty());
+}
+
+TEST_F(SessionTest, CleanupTemporaryFailureDefersTheForward) {
+    queue("Subject: hi\n\nbody\n");
+    ipc::CleanupReply r;
+    r.status = ipc::CleanupReply::Status::TempFail;
+    r.dsn = "4.3.0";
+    r.reason = "queue file write error";
+    pickup::testing::FakeCleanup fake(s_.cleanup_socket, r);
+    auto reply = exchange(request({"far@example.test"}));
+    ASSERT_TRUE(reply.ok()) << reply.error().message;
+    EXPECT_EQ(reply->results.at(0).status, Status_::Deferred);
+    EXPECT_EQ(reply->results[0].dsn, "4.3.0");
+    EXPECT_NE(reply->results[0].reason.find("queue file write error"), std::string::npos);
 }
 
 TEST_F(SessionTest, CommandAliasDelivers) {

@@ -112,7 +112,7 @@ TEST_F(PickupFileTest, LargeContentIsSentInBoundedChunks) {
     EXPECT_EQ(pickup_file(*q_, id, settings_), Outcome::Queued);
     std::string joined;
     for (const auto& c : fake.received().chunks) {
-        EXPECT_LE(c.size(), kChunk);
+        EXPECT_LE(c.size(), ipc::kCleanupChunk);
         joined += c;
     }
     EXPECT_EQ(joined, content);
