@@ -18,6 +18,7 @@
 #include "sendmail_mailq.hpp"
 #include "sendmail_newaliases.hpp"
 #include "sendmail_postdrop.hpp"
+#include "tests/unit/common/stdio_capture.hpp"
 #include "lib/config/config.hpp"
 #include "sendmail_options.hpp"
 #include "sendmail_submit.hpp"
@@ -25,16 +26,7 @@
 namespace postern::sendmail {
 namespace {
 
-std::string slurp(std::FILE* f) {
-    std::fflush(f);
-    std::rewind(f);
-    std::string s;
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-    std::fclose(f);
-    return s;
-}
+std::string slurp(std::FILE* f) { return postern::testing::read_and_close(f); }
 
 using postern::testing::TempDir;
 

@@ -7,6 +7,7 @@
 #include <map>
 
 #include <gtest/gtest.h>
+#include "tests/unit/common/stdio_capture.hpp"
 
 #include "lib/base/sysexits.hpp"
 #include "maps/alias_source.hpp"
@@ -18,15 +19,7 @@ namespace {
 
 using postern::testing::TempDir;
 
-std::string read_all(std::FILE* f) {
-    std::rewind(f);
-    std::string s;
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-    std::fclose(f);
-    return s;
-}
+std::string read_all(std::FILE* f) { return postern::testing::read_and_close(f); }
 
 TEST(Newaliases, BuildsHashWithNulsAndSentinel) {
     TempDir d;

@@ -2,6 +2,7 @@
 // X-Authentication-Warning header, command-line address checks, -X, and
 // the -bs dialogue - each against a stand-in postdrop that keeps the stream.
 #include <gtest/gtest.h>
+#include "tests/unit/common/stdio_capture.hpp"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -239,14 +240,7 @@ protected:
         Options o;
         rc_ = smtp_session(o, config(extra), in, fileno(out));
         ::close(in);
-        std::fflush(out);
-        std::rewind(out);
-        std::string text;
-        char buf[4096];
-        std::size_t n;
-        while ((n = std::fread(buf, 1, sizeof buf, out)) > 0) text.append(buf, n);
-        std::fclose(out);
-        return text;
+        return postern::testing::read_and_close(out);
     }
     int rc_ = -1;
 };

@@ -3,6 +3,7 @@
 #include "sendmail_verify.hpp"
 
 #include <gtest/gtest.h>
+#include "tests/unit/common/stdio_capture.hpp"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,16 +38,7 @@ protected:
         rc = verify_addresses(o, config(), out);
         return read(out);
     }
-    static std::string read(std::FILE* f) {
-        std::fflush(f);
-        std::rewind(f);
-        std::string s;
-        char buf[4096];
-        std::size_t n;
-        while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-        std::fclose(f);
-        return s;
-    }
+    static std::string read(std::FILE* f) { return postern::testing::read_and_close(f); }
     postern::testing::TempDir d_;
 };
 
