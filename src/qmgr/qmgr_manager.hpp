@@ -13,6 +13,10 @@
 // next attempt time as mtime and moved to deferred/.
 // Crash safety: files in active/ at start-up are reloaded by recover();
 // recipients still Pending there are delivered again (at-least-once).
+// Marks and removals reach the disk through flusher_ (qmgr_flusher.hpp);
+// moves between incoming/, active/ and deferred/ are not fsynced at all:
+// recover() and the scans look in all three, so a move a host crash undid
+// only changes when the message is tried next.
 #pragma once
 
 #include <cstddef>
@@ -33,6 +37,7 @@
 #include "lib/queue/queue_file.hpp"
 #include "qmgr_bounce.hpp"
 #include "qmgr_dead.hpp"
+#include "qmgr_flusher.hpp"
 #include "qmgr_deliver.hpp"
 #include "qmgr_message.hpp"
 #include "qmgr_resolve.hpp"
@@ -109,7 +114,8 @@ private:
 
     // qmgr_results.cpp
     void apply_outcome(Message& msg, const PlannedRequest& planned, const DeliveryOutcome& outcome);
-    void apply_result(Message& msg, std::size_t index, const std::string& relay,
+    // True when the result was final and marked in the file.
+    bool apply_result(Message& msg, std::size_t index, const std::string& relay,
                       const ipc::RecipientResult& result);
     void finish_if_done(Message& msg);
     void expire_pending(Message& msg);
@@ -123,6 +129,7 @@ private:
     Concurrency concurrency_;
     RunQueue run_queue_;
     DeadDestinations dead_;
+    Flusher flusher_;
     std::map<std::string, Message> messages_;
     std::map<std::uint64_t, PlannedRequest> running_;
     std::uint64_t next_job_ = 1;

@@ -56,7 +56,7 @@ Status Message::mark(std::size_t i, queue::RcptStatus status) {
     // it again; a restart may (at-least-once), which is the safe direction.
     r.status = status;
     deferred_.erase(i);
-    return queue::mark_recipient(fd_.get(), r.status_offset, status);
+    return queue::mark_recipient(fd_.get(), r.status_offset, status, posix_file_ops(), queue::Sync::later);
 }
 
 void Message::note_deferred(std::size_t i, std::string reason) { deferred_[i] = std::move(reason); }

@@ -37,7 +37,8 @@ public:
     // Indices of the recipients still Pending in the file.
     std::vector<std::size_t> pending() const;
     bool all_final() const;
-    // Write a final status for recipient i in the file (pwrite + fsync).
+    // Write a final status for recipient i in the file (pwrite only: the
+    // Manager hands the file to its Flusher).
     Status mark(std::size_t i, queue::RcptStatus status);
     void note_deferred(std::size_t i, std::string reason);
     bool has_deferred() const { return !deferred_.empty(); }

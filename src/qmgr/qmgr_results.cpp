@@ -43,11 +43,13 @@ void Manager::apply_outcome(Message& msg, const PlannedRequest& planned, const D
     if (outcome.results.size() != planned.recipients.size())
         log::panic("%s: %zu results for %zu recipients", msg.id().c_str(), outcome.results.size(),
                    planned.recipients.size());
+    bool marked = false;
     for (std::size_t k = 0; k < planned.recipients.size(); ++k)
-        apply_result(msg, planned.recipients[k], relay, outcome.results[k]);
+        marked |= apply_result(msg, planned.recipients[k], relay, outcome.results[k]);
+    if (marked) flusher_.sync_file(msg.fd());
 }
 
-void Manager::apply_result(Message& msg, std::size_t index, const std::string& relay,
+bool Manager::apply_result(Message& msg, std::size_t index, const std::string& relay,
                            const ipc::RecipientResult& result) {
     const auto& address = msg.recipients()[index].address;
     std::string_view status = "deferred";
@@ -65,6 +67,7 @@ void Manager::apply_result(Message& msg, std::size_t index, const std::string& r
     log::info("%s", line.c_str());
     if (result.status == ResultStatus::Bounced)
         bounce_hook_recipient_failed(msg, index, result.dsn, result.reason);
+    return result.status != ResultStatus::Deferred;
 }
 
 void Manager::finish_if_done(Message& msg) {
@@ -95,6 +98,7 @@ void Manager::expire_pending(Message& msg) {
         log::info("%s", line.c_str());
         bounce_hook_recipient_failed(msg, i, "4.4.7", reason);
     }
+    flusher_.sync_file(msg.fd());
 }
 
 // One delay notice per message, after $delay_warning_time; the defer log
@@ -119,10 +123,11 @@ void Manager::warn_delay_once(const Message& msg, std::time_t now, std::map<std:
 void Manager::retire(Message& msg) {
     msg.close();
     queue::remove_defer_log(queue_, msg.id());
-    if (auto s = queue_.remove(queue::kActive, msg.id()); !s) {
+    if (auto s = queue_.remove(queue::kActive, msg.id(), queue::Sync::later); !s) {
         log::warn("%s: remove: %s", msg.id().c_str(), s.error().message.c_str());
         return;
     }
+    flusher_.sync_dir(queue_.dir(queue::kActive));
     log::info("%s: removed", msg.id().c_str());
 }
 
@@ -143,7 +148,7 @@ void Manager::defer(Message& msg, std::time_t now) {
     if (auto s = set_next_attempt(msg.fd(), when, queue_.path(queue::kActive, msg.id())); !s)
         log::warn("%s: %s", msg.id().c_str(), s.error().message.c_str());
     msg.close();
-    if (auto s = queue_.move(msg.id(), queue::kActive, queue::kDeferred); !s)
+    if (auto s = queue_.move(msg.id(), queue::kActive, queue::kDeferred, queue::Sync::later); !s)
         log::warn("%s: move to deferred: %s", msg.id().c_str(), s.error().message.c_str());
 }
 

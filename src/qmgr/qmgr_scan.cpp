@@ -64,7 +64,7 @@ void Manager::scan_deferred(std::time_t now) {
 
 bool Manager::activate(const std::string& id, std::string_view from) {
     if (messages_.count(id)) return false;
-    if (auto s = queue_.move(id, from, queue::kActive); !s) {
+    if (auto s = queue_.move(id, from, queue::kActive, queue::Sync::later); !s) {
         log::warn("%s: move to active: %s", id.c_str(), s.error().message.c_str());
         return false;
     }

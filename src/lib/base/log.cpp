@@ -4,8 +4,13 @@
 #include "lib/base/log.hpp"
 
 #include <fcntl.h>
+#include <paths.h>
+#include <pthread.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
+
+#include <atomic>
 
 #include <cerrno>
 #include <cstdarg>
@@ -13,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <mutex>
 #include <utility>
 
 namespace postern::log {
@@ -24,11 +30,41 @@ struct State {
     Options options;
     std::string tag = "postern";  // kept alive: openlog() keeps the pointer
     int file_fd = -1;
+    std::string host = "localhost";  // of the file sink's lines, read at init
+    // Without a syslog daemon (/dev/log missing: containers, chroots without
+    // the socket) glibc's syslog() tries socket+connect on every call; we
+    // look for the socket at most once per kSyslogRecheck instead.
+    std::atomic<bool> syslog_there{false};
+    std::atomic<std::time_t> syslog_checked{0};
 };
+
+constexpr std::time_t kSyslogRecheck = 30;
 
 State& state() {
     static State s;
     return s;
+}
+
+// getpid() for every line costs a syscall; children re-read it at fork.
+std::atomic<pid_t> g_pid{0};
+
+pid_t cached_pid() {
+    pid_t p = g_pid.load(std::memory_order_relaxed);
+    if (p == 0) g_pid.store(p = ::getpid(), std::memory_order_relaxed);
+    return p;
+}
+
+// Once the socket was there, glibc holds a connection (LOG_NDELAY, made
+// before any chroot), so only its absence is looked at again.
+bool syslog_available(State& s) {
+    if (s.syslog_there.load(std::memory_order_relaxed)) return true;
+    std::time_t now = std::time(nullptr);
+    if (now - s.syslog_checked.load(std::memory_order_relaxed) >= kSyslogRecheck) {
+        struct stat st {};
+        s.syslog_there.store(::stat(_PATH_LOG, &st) == 0 && S_ISSOCK(st.st_mode), std::memory_order_relaxed);
+        s.syslog_checked.store(now, std::memory_order_relaxed);
+    }
+    return s.syslog_there.load(std::memory_order_relaxed);
 }
 
 struct FacilityName {
@@ -79,15 +115,19 @@ std::string vformat(const char* fmt, va_list ap) {
     return bound(std::move(big));
 }
 
-std::string file_prefix() {
+std::string host_name() {
+    char host[256] = "localhost";
+    if (gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "localhost");
+    host[sizeof host - 1] = '\0';
+    return host;
+}
+
+std::string file_prefix(const State& s) {
     char stamp[64] = "";
     std::time_t now = std::time(nullptr);
     struct tm tm_now {};
     if (localtime_r(&now, &tm_now)) std::strftime(stamp, sizeof stamp, "%b %e %H:%M:%S", &tm_now);
-    char host[256] = "localhost";
-    if (gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "localhost");
-    host[sizeof host - 1] = '\0';
-    return std::string(stamp) + " " + host + " ";
+    return std::string(stamp) + " " + s.host + " ";
 }
 
 void write_fd(int fd, const std::string& line) {
@@ -102,9 +142,9 @@ void emit(int priority, std::string_view level, const std::string& text) {
     int saved_errno = errno;
     State& s = state();
     std::string syslog_text = level.empty() ? text : std::string(level) + ": " + text;
-    if (s.options.to_syslog) ::syslog(priority, "%s", syslog_text.c_str());
+    if (s.options.to_syslog && syslog_available(s)) ::syslog(priority, "%s", syslog_text.c_str());
     if (s.options.to_stderr) write_fd(STDERR_FILENO, format_line(level, text) + "\n");
-    if (s.file_fd >= 0) write_fd(s.file_fd, file_prefix() + format_line(level, text) + "\n");
+    if (s.file_fd >= 0) write_fd(s.file_fd, file_prefix(s) + format_line(level, text) + "\n");
     errno = saved_errno;
 }
 
@@ -114,11 +154,16 @@ void init(const Options& options) {
     State& s = state();
     s.options = options;
     s.tag = make_tag(options);
+    s.host = host_name();
+    static std::once_flag fork_hook;
+    std::call_once(fork_hook, [] { ::pthread_atfork(nullptr, nullptr, [] { g_pid.store(0); }); });
     if (s.file_fd >= 0) {
         ::close(s.file_fd);
         s.file_fd = -1;
     }
     ::closelog();
+    s.syslog_checked.store(0);
+    s.syslog_there.store(false);
     if (options.to_syslog) ::openlog(s.tag.c_str(), LOG_PID | LOG_NDELAY, facility_value(options.facility));
     if (!options.file.empty()) {
         s.file_fd = ::open(options.file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
@@ -128,7 +173,7 @@ void init(const Options& options) {
 
 std::string format_line(std::string_view level, std::string_view text) {
     std::string line = state().tag;
-    line += "[" + std::to_string(::getpid()) + "]: ";
+    line += "[" + std::to_string(cached_pid()) + "]: ";
     if (!level.empty()) {
         line += level;
         line += ": ";

@@ -127,7 +127,7 @@ void QueueDir::abandon(NewFile& file) {
     file.temp_path.clear();
 }
 
-Status QueueDir::move(std::string_view id, std::string_view from, std::string_view to) {
+Status QueueDir::move(std::string_view id, std::string_view from, std::string_view to, Sync sync) {
     POSTERN_TRY(check_id(id));
     std::string src = path(from, id);
     std::string dst = path(to, id);
@@ -140,6 +140,7 @@ Status QueueDir::move(std::string_view id, std::string_view from, std::string_vi
     }
     if (exists(dst)) return make_error(dst + ": already exists");
     POSTERN_TRY(ops_->rename(src, dst));
+    if (sync == Sync::later) return {};
     POSTERN_TRY(ops_->fsync_dir(dst_dir));
     if (src_dir != dst_dir) POSTERN_TRY(ops_->fsync_dir(src_dir));
     return {};
@@ -153,10 +154,11 @@ Status QueueDir::move_to_corrupt(std::string_view id, std::string_view from, std
     return {};
 }
 
-Status QueueDir::remove(std::string_view sub, std::string_view id) {
+Status QueueDir::remove(std::string_view sub, std::string_view id, Sync sync) {
     POSTERN_TRY(check_id(id));
     std::string p = path(sub, id);
     if (::unlink(p.c_str()) != 0) return errno_error(p);
+    if (sync == Sync::later) return {};
     return ops_->fsync_dir(dirname_of(p));
 }
 

@@ -3,7 +3,8 @@
 //   maildrop/ incoming/ active/ deferred/X/ hold/ corrupt/ defer/ bounce/
 //   trace/ private/ public/ pid/ log/ (user instances)
 //
-// Every move is rename(2) followed by fsync of the affected directories.
+// A move is rename(2) followed by fsync of the affected directories, unless
+// the caller says Sync::later (queue_sync.hpp).
 // New files are created under a temporary name ".tNNN" (never seen by
 // scanners, which skip names starting with "."), written, fsynced, and
 // renamed to their queue ID: a reader sees a whole file or nothing.
@@ -19,6 +20,7 @@
 #include "lib/base/file_ops.hpp"
 #include "lib/base/result.hpp"
 #include "lib/base/unique_fd.hpp"
+#include "lib/queue/queue_sync.hpp"
 
 namespace postern::queue {
 
@@ -57,11 +59,11 @@ public:
     void abandon(NewFile& file);
     // Durable rename between subdirectories; refuses to replace a file.
     // Every id argument is checked with valid_queue_id (no "../").
-    Status move(std::string_view id, std::string_view from, std::string_view to);
+    Status move(std::string_view id, std::string_view from, std::string_view to, Sync sync = Sync::now);
     // Move a damaged file to corrupt/ (never deleted automatically) and log.
     Status move_to_corrupt(std::string_view id, std::string_view from, std::string_view why);
-    // unlink + fsync dir.
-    Status remove(std::string_view sub, std::string_view id);
+    // unlink + fsync dir (Sync::later: the caller fsyncs dir(sub)).
+    Status remove(std::string_view sub, std::string_view id, Sync sync = Sync::now);
     // Valid queue IDs in sub (for deferred/, across all hash subdirectories),
     // sorted (= arrival order). Temp files and junk names are skipped.
     Result<std::vector<std::string>> list(std::string_view sub) const;

@@ -163,7 +163,7 @@ Status Writer::finish() {
     return {};
 }
 
-Status mark_recipient(int fd, off_t status_offset, RcptStatus status, FileOps& ops) {
+Status mark_recipient(int fd, off_t status_offset, RcptStatus status, FileOps& ops, Sync sync) {
     // Only overwrite a byte that is a status byte now: a wrong offset must
     // not damage the file.
     char current = 0;
@@ -175,6 +175,7 @@ Status mark_recipient(int fd, off_t status_offset, RcptStatus status, FileOps& o
     if (!valid_status(c))
         return make_error("queue file: invalid recipient status");
     POSTERN_TRY(ops.pwrite_all(fd, std::string_view(&c, 1), status_offset));
+    if (sync == Sync::later) return {};
     return ops.fsync(fd);
 }
 

@@ -13,8 +13,8 @@
 //   'A' attribute "name=value"              any number (client, helo, origin...)
 //   'R' recipient: status(1) address \0 orcpt \0 notify   any number
 //       status: '-' pending, 'D' delivered, 'B' bounced, 'E' expired/failed
-//       The status byte is updated in place (pwrite + fsync) as recipients
-//       complete, so a restart never repeats a finished recipient.
+//       The status byte is updated in place (pwrite, then fsync) as
+//       recipients complete, so a restart never repeats a finished recipient.
 //   'M' start of content (empty payload)     once
 //   'D' content data (raw bytes, "\n" line ends), each at most kMaxData bytes
 //   'E' end (empty payload)                  once, last; nothing may follow
@@ -34,6 +34,7 @@
 
 #include "lib/base/file_ops.hpp"
 #include "lib/base/result.hpp"
+#include "lib/queue/queue_sync.hpp"
 
 namespace postern::queue {
 
@@ -109,8 +110,9 @@ Result<Envelope> read_envelope(int fd, const ReadLimits& limits = {});
 // most kMaxData bytes; env must come from read_envelope on the same file.
 // The first error from sink stops the stream and is returned.
 Status read_content(int fd, const Envelope& env, const std::function<Status(std::string_view)>& sink);
-// Update one recipient's status byte in place and fsync. Refuses an offset
-// that does not hold a status byte now.
-Status mark_recipient(int fd, off_t status_offset, RcptStatus status, FileOps& ops = posix_file_ops());
+// Update one recipient's status byte in place and fsync (Sync::later: the
+// caller fsyncs). Refuses an offset that does not hold a status byte now.
+Status mark_recipient(int fd, off_t status_offset, RcptStatus status, FileOps& ops = posix_file_ops(),
+                      Sync sync = Sync::now);
 
 }  // namespace postern::queue
