@@ -155,7 +155,7 @@ std::string user_main_conf(const UserInstance& u) {
 }
 
 std::string user_services_conf(const UserInstance& u) {
-    std::string line = "127.0.0.1:" + std::to_string(u.port) + " inet n y n - smtpd\n";
+    std::string line = "127.0.0.1:" + std::to_string(u.port) + " inet n y n 2 smtpd\n";
     std::string text(kDefaultServicesConf);
     text += "\n# This instance's SMTP server";
     text += u.smtpd ? ":\n" + line : " (enable it once smtpd is built):\n#" + line;

@@ -139,13 +139,21 @@ std::vector<NameCandidate> hosts_file_candidates(std::string_view text, std::str
     return out;
 }
 
+namespace {
+
+// The name /etc/hosts confirms for addr, or "unknown" (also when the file
+// is missing, as in a chroot: DNS only then).
+std::string hosts_file_name(const std::string& addr) {
+    auto hosts = read_file(kHostsFile, kMaxHostsFile);
+    return hosts ? confirmed_name(addr, hosts_file_candidates(*hosts, addr)) : kUnknownClient;
+}
+
+}  // namespace
+
 ClientName lookup_client_name(const dns::Settings& settings, const std::string& addr, dns::Clock::time_point deadline) {
     Binary bin = to_binary(addr);
     if (bin.family == 0) return {};
-    if (auto hosts = read_file(kHostsFile, kMaxHostsFile)) {  // missing in a chroot: DNS only
-        std::string name = confirmed_name(addr, hosts_file_candidates(*hosts, addr));
-        if (name != kUnknownClient) return {name, ""};
-    }
+    if (std::string name = hosts_file_name(addr); name != kUnknownClient) return {name, ""};
     if (dns::Clock::now() >= deadline) return {kUnknownClient, "hostname lookup for " + addr + " not started: timeout"};
     dns::Channel ch(settings);
     if (!ch.ok()) return {kUnknownClient, "resolver: " + ch.error()};
@@ -177,6 +185,8 @@ ClientName lookup_client_name(const dns::Settings& settings, const std::string& 
 }
 
 asio::awaitable<std::string> ClientNameResolver::name_of(std::string addr) {
+    // A local file read: answered here, without the worker hop.
+    if (std::string name = hosts_file_name(addr); name != kUnknownClient) co_return name;
     auto deadline = dns::Clock::now() + dns_.timeout;
     auto initiate = [this, &addr, deadline](auto handler) {
         auto home = asio::get_associated_executor(handler);

@@ -42,7 +42,7 @@ TEST_F(CtlTest, InitWritesTheDefaultServicesAndAliases) {
     for (const auto& s : *services) names.push_back(s.name);
     EXPECT_EQ(names, (std::vector<std::string>{"pickup", "cleanup", "qmgr", "local", "smtp", "anvil"}));
     std::string text = slurp(inst_ + "/services.conf");
-    EXPECT_NE(text.find("127.0.0.1:2600 inet n y n - smtpd"), std::string::npos);
+    EXPECT_NE(text.find("127.0.0.1:2600 inet n y n 2 smtpd"), std::string::npos);
     std::string aliases = slurp(inst_ + "/aliases");
     EXPECT_NE(aliases.find("MAILER-DAEMON: postmaster\n"), std::string::npos);
     EXPECT_NE(aliases.find("abuse: postmaster\n"), std::string::npos);
