@@ -136,7 +136,7 @@ Status rename_durable(const std::string& from, const std::string& to, FileOps& o
     return {};
 }
 
-Status write_file_atomic(const std::string& path, std::string_view data, mode_t mode) {
+Status write_file_atomic(const std::string& path, std::string_view data, mode_t mode, bool durable) {
     std::string dir = dirname_of(path);
     std::string tmpl = dir + "/." + basename_of(path) + ".XXXXXX";
     UniqueFd fd(::mkostemp(tmpl.data(), O_CLOEXEC));
@@ -149,9 +149,11 @@ Status write_file_atomic(const std::string& path, std::string_view data, mode_t 
     FileOps& ops = posix_file_ops();
     if (::fchmod(fd.get(), mode) != 0) return cleanup(errno_error(tmpl + ": fchmod"));
     if (auto st = ops.write_all(fd.get(), data); !st) return cleanup(make_error(tmpl + ": " + st.error().message, st.error().sys_errno));
-    if (auto st = ops.fsync(fd.get()); !st) return cleanup(make_error(tmpl + ": " + st.error().message, st.error().sys_errno));
+    if (durable)
+        if (auto st = ops.fsync(fd.get()); !st) return cleanup(make_error(tmpl + ": " + st.error().message, st.error().sys_errno));
     if (::close(fd.release()) != 0) return cleanup(errno_error(tmpl + ": close"));
-    if (auto st = rename_durable(tmpl, path, ops); !st) return cleanup(st.error());
+    auto st = durable ? rename_durable(tmpl, path, ops) : ops.rename(tmpl, path);
+    if (!st) return cleanup(st.error());
     return {};
 }
 

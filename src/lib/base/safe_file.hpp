@@ -41,7 +41,9 @@ std::string basename_of(const std::string& path);
 // rename(from, to) then fsync the directory (or both when they differ).
 Status rename_durable(const std::string& from, const std::string& to, FileOps& ops = posix_file_ops());
 // Write data to a temp file beside path, fsync, rename over path, fsync dir.
-Status write_file_atomic(const std::string& path, std::string_view data, mode_t mode);
+// durable false: no fsyncs (readers still see the old or the new file, never
+// a mix; a host crash may bring the old one back).
+Status write_file_atomic(const std::string& path, std::string_view data, mode_t mode, bool durable = true);
 // mkdir if missing; then check it is a directory (not a symlink); chmod to
 // mode; chown when uid/gid given (needs privilege).
 Status ensure_dir(const std::string& path, mode_t mode,

@@ -26,7 +26,9 @@ Status write_defer_log(const QueueDir& q, std::string_view id, const std::map<st
     std::string text;
     for (const auto& [addr, why] : reasons) text += one_field(addr) + "\t" + one_field(why) + "\n";
     if (text.size() > kMaxDeferLog) text.resize(kMaxDeferLog);
-    return write_file_atomic(log_path(q, id), text, 0600);
+    // Advisory (what mailq shows), so not fsynced: qmgr writes one for every
+    // deferral, and a full deferred-queue scan must not wait for the disk.
+    return write_file_atomic(log_path(q, id), text, 0600, /*durable=*/false);
 }
 
 std::map<std::string, std::string> read_defer_log(const QueueDir& q, std::string_view id) {
