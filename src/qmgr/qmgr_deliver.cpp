@@ -3,7 +3,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <set>
@@ -108,11 +112,42 @@ DeliveryOutcome deliver_one(const DeliveryJob& job) {
     return DeliveryOutcome{job.id, std::move(*results), true};
 }
 
+// A worker that found no job for this long ends; the next burst starts
+// new ones. Starting a thread per request cost more CPU than the request.
+constexpr auto kIdleThreadLife = std::chrono::seconds{60};
+
 struct WorkerPool::Shared {
     std::mutex mu;
+    std::condition_variable more;
+    std::deque<DeliveryJob> jobs;
+    int idle = 0;  // workers waiting for a job
     std::vector<DeliveryOutcome> done;
     UniqueFd read_end;
     UniqueFd write_end;
+
+    void work() {
+        std::unique_lock lock(mu);
+        for (;;) {
+            ++idle;
+            bool got = more.wait_for(lock, kIdleThreadLife, [&] { return !jobs.empty(); });
+            --idle;
+            if (!got) return;
+            DeliveryJob job = std::move(jobs.front());
+            jobs.pop_front();
+            lock.unlock();
+            post(deliver_one(job));
+            lock.lock();
+        }
+    }
+
+    // Take job back from the queue if no worker has it yet.
+    bool withdraw(std::uint64_t id) {
+        std::lock_guard lock(mu);
+        auto it = std::find_if(jobs.begin(), jobs.end(), [id](const DeliveryJob& j) { return j.id == id; });
+        if (it == jobs.end()) return false;
+        jobs.erase(it);
+        return true;
+    }
 
     void post(DeliveryOutcome outcome) {
         {
@@ -136,11 +171,19 @@ Result<WorkerPool> WorkerPool::create() {
 }
 
 void WorkerPool::start(DeliveryJob job) {
-    auto shared = shared_;
-    auto run = [shared](DeliveryJob j) { shared->post(deliver_one(j)); };
+    bool need_worker;
+    {
+        std::lock_guard lock(shared_->mu);
+        shared_->jobs.push_back(job);
+        need_worker = static_cast<std::size_t>(shared_->idle) < shared_->jobs.size();
+    }
+    shared_->more.notify_one();
+    if (!need_worker) return;
     try {
-        std::thread(run, job).detach();
+        std::thread([shared = shared_] { shared->work(); }).detach();
     } catch (const std::system_error& e) {
+        // The busy workers will get to it; unless none exists to take it.
+        if (!shared_->withdraw(job.id)) return;
         log::warn("%s: cannot start delivery thread: %s", job.request.queue_id.c_str(), e.what());
         shared_->post(failed(job, kAgentFailed));
     }

@@ -9,10 +9,12 @@
 // A reply is well-formed only with exactly one result per requested
 // recipient offset (no unknown, missing or repeated offsets).
 //
-// WorkerPool starts one detached thread per request (the scheduler bounds
-// how many) and hands outcomes back through a mutex-guarded list plus a
-// self-pipe the main loop polls. Its shared state outlives the pool, so a
-// worker still blocked at shutdown can finish harmlessly.
+// WorkerPool runs requests on detached worker threads, started when no idle
+// worker is free (so there are never more than the scheduler lets run at
+// once) and ended after a minute without work. Outcomes come back through
+// a mutex-guarded list plus a self-pipe the main loop polls. Its shared
+// state outlives the pool, so a worker still blocked at shutdown can
+// finish harmlessly.
 #pragma once
 
 #include <cstdint>
@@ -53,7 +55,7 @@ std::vector<ipc::RecipientResult> defer_all(const ipc::DeliverRequest& request, 
 class WorkerPool {
 public:
     static Result<WorkerPool> create();
-    // Run job on a new thread; if no thread can be had, the job is deferred at once.
+    // Run job on a worker; if no worker can be had, the job is deferred at once.
     void start(DeliveryJob job);
     // Drain the wake-up pipe and return every finished outcome.
     std::vector<DeliveryOutcome> take_finished();
