@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 
 #include "lib/base/safe_file.hpp"
 #include "local_headers.hpp"
@@ -57,14 +58,15 @@ Status write_message(int fd, const Message& msg, std::string_view recipient, Fil
 }
 
 Status publish(const std::string& tmp, const std::string& dst, FileOps& ops) {
-    // link() never replaces an existing file; rename() is the fallback for
-    // file systems without hard links.
-    if (::link(tmp.c_str(), dst.c_str()) == 0) {
-        ::unlink(tmp.c_str());
-    } else if (errno == EEXIST) {
-        return errno_error("link " + dst);
-    } else {
-        POSTERN_TRY(ops.rename(tmp, dst));
+    // Never replace an existing file: renameat2(RENAME_NOREPLACE) in one
+    // step where the file system has it, else link() + unlink(), else
+    // rename() for file systems without hard links.
+    bool moved = ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, dst.c_str(), RENAME_NOREPLACE) == 0;
+    if (!moved && errno == EEXIST) return errno_error("rename " + dst);
+    if (!moved) {
+        if (::link(tmp.c_str(), dst.c_str()) == 0) ::unlink(tmp.c_str());
+        else if (errno == EEXIST) return errno_error("link " + dst);
+        else POSTERN_TRY(ops.rename(tmp, dst));
     }
     return ops.fsync_dir(dirname_of(dst));
 }
