@@ -5,6 +5,7 @@
 //    is bounded ($line_length_limit, $smtp_reply_size_limit) and timed.
 //  - trusts neither qmgr's requests nor queue files (bounded parsers);
 //    never writes the queue: qmgr marks recipients from the reply.
+#include <chrono>
 #include <utility>
 
 #include "lib/base/log.hpp"
@@ -17,7 +18,10 @@ int main(int argc, char** argv) {
     auto settings = postern::smtp::settings_from(ctx.cfg);
     if (!settings) postern::log::fatal("%s", settings.error().message.c_str());
     postern::server::drop_privileges(ctx);
-    return postern::server::run_accept_loop(ctx, [&](postern::UniqueFd conn) {
-        postern::smtp::handle_connection(*settings, std::move(conn));
-    });
+    // Idle sessions kept for reuse: closed (QUIT) when their time is up,
+    // also while no request comes, and when the loop ends (SIGTERM).
+    auto cache = postern::smtp::make_session_cache(*settings);
+    return postern::server::run_accept_loop(
+        ctx, [&](postern::UniqueFd conn) { postern::smtp::handle_connection(*settings, cache, std::move(conn)); },
+        [&] { return cache.expire(std::chrono::steady_clock::now()); });
 }

@@ -158,6 +158,12 @@ Status Connection::start_tls(const TlsClient& tls, const std::string& server_nam
     return {};
 }
 
+bool Connection::quiet() const {
+    if (in_pos_ != in_.size()) return false;
+    struct pollfd p{fd_.get(), POLLIN | POLLRDHUP, 0};
+    return ::poll(&p, 1, 0) == 0;
+}
+
 std::string Connection::tls_summary() const {
     if (!tls_) return "no TLS";
     return std::string(SSL_get_version(tls_.get())) + " with cipher " + SSL_get_cipher_name(tls_.get());

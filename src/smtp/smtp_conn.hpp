@@ -33,6 +33,10 @@ public:
     Status start_tls(const TlsClient& tls, const std::string& server_name, Millis timeout);
     bool encrypted() const { return tls_ != nullptr; }
     std::string tls_summary() const;  // "TLSv1.3 with cipher TLS_AES_256_GCM_SHA384"
+    // Nothing unread and nothing arriving, not even the peer's close: what
+    // an idle session between transactions must look like to be reused
+    // (a server that timed us out has sent 421 or closed).
+    bool quiet() const;
 
 private:
     explicit Connection(UniqueFd fd) : fd_(std::move(fd)) {}

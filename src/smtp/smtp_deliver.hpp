@@ -10,6 +10,13 @@
 //   null MX                           -> 5.1.10 bounce
 //   every server unusable             -> 4.4.1 defer with the last error
 //                                        (5.x.x bounce if it said 5xx at greeting)
+//
+// Connection reuse: before the lookup, an idle session cached for the same
+// next hop and TLS level is tried (from MAIL FROM on, logged as "reusing
+// connection to HOST[ADDR]:PORT (conn_use=N)"); one found dead is dropped
+// and the request goes on with a fresh lookup and connection, as if there
+// had been no cache. After a transaction that ended in step, the reply goes
+// to qmgr first, then the session gets RSET and, on 250, is cached.
 #pragma once
 
 #include <string>
@@ -17,11 +24,17 @@
 
 #include "lib/base/unique_fd.hpp"
 #include "lib/ipc/messages.hpp"
+#include "smtp_conn_cache.hpp"
+#include "smtp_session.hpp"
 #include "smtp_settings.hpp"
 
 namespace postern::smtp {
 
-void handle_connection(const Settings& settings, UniqueFd conn);
+// The idle sessions one smtp process keeps; closing one sends QUIT.
+using SessionCache = IdleCache<OpenSession>;
+SessionCache make_session_cache(const Settings& settings);
+
+void handle_connection(const Settings& settings, SessionCache& cache, UniqueFd conn);
 
 // Where to connect for a next hop, in order; or the results that end the
 // delivery of every recipient at once (lookup failure).
@@ -32,9 +45,5 @@ struct Targets {
     std::string reason;
 };
 Targets find_targets(const Settings& settings, const std::string& nexthop);
-
-// Run the sessions over targets for tx; one result per tx recipient.
-std::vector<ipc::RecipientResult> deliver_to(const Settings& settings, const Transaction& tx,
-                                             const std::vector<ServerTarget>& servers);
 
 }  // namespace postern::smtp

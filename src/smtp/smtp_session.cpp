@@ -14,12 +14,31 @@ namespace postern::smtp {
 namespace {
 
 constexpr std::size_t kWriteChunk = 65536;
+// QUIT is best effort: the outcome is decided already; do not wait long.
+constexpr Millis kQuitTimeout{2000};
+
+Result<Reply> read_reply(Connection& conn, const SessionSettings& s) {
+    ReplyParser parser(s.reply_lines);
+    for (;;) {
+        auto line = conn.read_line(s.line_limit, s.reply_timeout);
+        if (!line) return line.error();
+        auto done = parser.feed(*line);
+        if (!done) return done.error();
+        if (*done) return parser.take();
+    }
+}
 
 class Session {
 public:
-    Session(const Transaction& tx, const ServerTarget& target, const SessionSettings& s)
-        : tx_(tx), target_(target), s_(s) {
+    Session(const Transaction& tx, const ServerTarget& target, const SessionSettings& s, bool keep_open)
+        : tx_(tx), target_(target), s_(s), keep_open_(keep_open) {
         result_.recipients.resize(tx.recipients.size());
+    }
+    Session(const Transaction& tx, OpenSession open, const SessionSettings& s, bool keep_open)
+        : Session(tx, open.target, s, keep_open) {
+        conn_.emplace(std::move(open.conn));
+        ext_ = std::move(open.ext);
+        resumed_ = true;
     }
     SessionResult run();
 
@@ -43,24 +62,18 @@ private:
     void finish_all(const Reply& r, std::string_view in_reply_to, bool only_accepted);
 
     const Transaction& tx_;
-    const ServerTarget& target_;
+    const ServerTarget target_;
     const SessionSettings& s_;
+    const bool keep_open_;
+    bool resumed_ = false;        // conn_ came from an earlier transaction
+    bool mail_answered_ = false;  // the server answered MAIL FROM (not with 421)
     std::optional<Connection> conn_;
     SessionResult result_;
     std::map<std::string, std::string> ext_;  // EHLO keyword (upper case) -> parameters
     std::vector<bool> accepted_;
 };
 
-Result<Reply> Session::read_reply() {
-    ReplyParser parser(s_.reply_lines);
-    for (;;) {
-        auto line = conn_->read_line(s_.line_limit, s_.reply_timeout);
-        if (!line) return line.error();
-        auto done = parser.feed(*line);
-        if (!done) return done.error();
-        if (*done) return parser.take();
-    }
-}
+Result<Reply> Session::read_reply() { return smtp::read_reply(*conn_, s_); }
 
 Result<Reply> Session::command(const std::string& line) {
     if (auto w = conn_->write(line + "\r\n", s_.reply_timeout); !w) return w.error();
@@ -70,6 +83,8 @@ Result<Reply> Session::command(const std::string& line) {
 bool Session::fail(std::string text, char cls) {
     result_.server_error = std::move(text);
     result_.server_error_class = cls;
+    // A reused connection the server dropped while idle: not this request's fault.
+    result_.stale = resumed_ && !mail_answered_;
     return false;
 }
 
@@ -224,6 +239,7 @@ bool Session::send_envelope() {
                             r.error().message);
         if (r->code == 421) return fail_reply(*r, what);
         if (i == 0) {
+            mail_answered_ = true;
             if (r->cls() != '2') mail_refused = *r;
         } else if (!is_data) {
             if (!mail_refused) rcpt_reply(i - 1, *r);
@@ -269,13 +285,17 @@ bool Session::send_data() {
 
 void Session::quit() {
     if (!conn_) return;
-    // Best effort: the outcome is decided already; do not wait long.
-    auto w = conn_->write("QUIT\r\n", Millis{2000});
+    auto w = conn_->write("QUIT\r\n", kQuitTimeout);
     (void)w;
 }
 
 SessionResult Session::run() {
-    (void)(greet() && ehlo() && starttls() && send_envelope() && send_data());
+    bool ready = resumed_ || (greet() && ehlo() && starttls());
+    bool in_step = ready && send_envelope() && send_data();
+    if (in_step && keep_open_) {
+        result_.open.emplace(OpenSession{target_, std::move(*conn_), std::move(ext_)});
+        conn_.reset();
+    }
     quit();
     return std::move(result_);
 }
@@ -297,8 +317,25 @@ std::string xtext(std::string_view s) {
     return out;
 }
 
-SessionResult run_session(const Transaction& tx, const ServerTarget& target, const SessionSettings& settings) {
-    return Session(tx, target, settings).run();
+SessionResult run_session(const Transaction& tx, const ServerTarget& target, const SessionSettings& settings,
+                          bool keep_open) {
+    return Session(tx, target, settings, keep_open).run();
+}
+
+SessionResult resume_session(const Transaction& tx, OpenSession session, const SessionSettings& settings,
+                             bool keep_open) {
+    return Session(tx, std::move(session), settings, keep_open).run();
+}
+
+bool reset_session(OpenSession& session, const SessionSettings& settings) {
+    if (auto w = session.conn.write("RSET\r\n", settings.reply_timeout); !w) return false;
+    auto r = read_reply(session.conn, settings);
+    return r && r->code == 250;
+}
+
+void quit_session(OpenSession& session) {
+    auto w = session.conn.write("QUIT\r\n", kQuitTimeout);
+    (void)w;
 }
 
 }  // namespace postern::smtp

@@ -11,11 +11,21 @@
 // timeout or lost connection before the end of DATA, broken protocol): the
 // caller then tries the next MX address. After the final "." was sent, a
 // lost reply defers (the message may already have been taken).
+//
+// Connection reuse: asked to keep_open, a session whose transaction ended
+// in step (the final reply read) is handed back as an OpenSession instead
+// of QUIT; reset_session() sends RSET on it, resume_session() runs the next
+// transaction starting at MAIL FROM. When a resumed connection proves dead
+// before MAIL FROM is answered (write fails, EOF, timeout, 421) the result
+// is marked stale: nothing happened, every recipient is still Pending, and
+// the caller connects afresh for the same request.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,14 +87,33 @@ struct RcptOutcome {
     std::string reason;  // "host X[addr] said: 550 5.1.1 ... (in reply to RCPT TO command)"
 };
 
+// A session between transactions: greeted, EHLO done (again after
+// STARTTLS when TLS is used), no transaction open.
+struct OpenSession {
+    ServerTarget target;
+    Connection conn;
+    std::map<std::string, std::string> ext;  // EHLO keyword (upper case) -> parameters
+};
+
 struct SessionResult {
     std::vector<RcptOutcome> recipients;  // one per Transaction recipient
     std::string server_error;             // why recipients were left Pending
     char server_error_class = '4';        // '5' when the server refused us for good
     bool tls_failed = false;              // level may: retry this server without TLS
+    bool stale = false;                   // resume_session: dead before MAIL FROM was answered
+    std::optional<OpenSession> open;      // keep_open and the transaction ended in step
 };
 
-SessionResult run_session(const Transaction& tx, const ServerTarget& target, const SessionSettings& settings);
+SessionResult run_session(const Transaction& tx, const ServerTarget& target, const SessionSettings& settings,
+                          bool keep_open = false);
+SessionResult resume_session(const Transaction& tx, OpenSession session, const SessionSettings& settings,
+                             bool keep_open = false);
+
+// RSET; true when the server answered 250 and the session can be cached.
+bool reset_session(OpenSession& session, const SessionSettings& settings);
+// QUIT without waiting for the reply (best effort); the socket closes when
+// session is destroyed.
+void quit_session(OpenSession& session);
 
 // RFC 3461 xtext: '+', '=', controls, spaces and non-ASCII as "+HH".
 std::string xtext(std::string_view s);

@@ -26,6 +26,9 @@ Result<Settings> settings_from(const config::Config& cfg) {
     if (!tls) return tls.error();
     s.tls = std::make_shared<TlsClient>(std::move(*tls));
     s.session.tls = s.tls.get();
+    s.cache.size = cfg.get(p::smtp_connection_reuse) ? static_cast<std::size_t>(cfg.get(p::smtp_connection_cache_size)) : 0;
+    s.cache.time_limit = duration_cast<milliseconds>(cfg.get(p::smtp_connection_cache_time_limit));
+    s.cache.reuse_limit = static_cast<unsigned>(cfg.get(p::smtp_connection_reuse_count_limit));
     s.ipc_timeout = duration_cast<milliseconds>(cfg.get(p::ipc_timeout));
     s.ipc_limits.max_payload = static_cast<std::size_t>(cfg.get(p::ipc_message_size_limit));
     return s;

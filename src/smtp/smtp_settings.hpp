@@ -8,6 +8,7 @@
 #include "lib/config/config.hpp"
 #include "lib/ipc/attr.hpp"
 #include "lib/ipc/channel.hpp"
+#include "smtp_conn_cache.hpp"
 #include "smtp_dns.hpp"
 #include "smtp_session.hpp"
 #include "smtp_tls.hpp"
@@ -21,6 +22,7 @@ struct Settings {
     DnsSettings dns;
     SessionSettings session;          // session.tls points at tls below
     std::shared_ptr<TlsClient> tls;
+    CacheLimits cache;                // size 0 when $smtp_connection_reuse = no
     ipc::Millis ipc_timeout{3600 * 1000};
     ipc::Limits ipc_limits;
 };

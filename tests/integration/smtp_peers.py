@@ -89,10 +89,12 @@ class DnsServer:
 
 class SmtpSink:
     """smtp-sink on host:port. hard/soft: commands to reject with 5xx/4xx
-    (e.g. "RCPT"); options: extra smtp-sink flags."""
+    (e.g. "RCPT"); options: extra smtp-sink flags; counters: keep smtp-sink's
+    -c counters for sessions()."""
 
-    def __init__(self, host, port, hard=(), soft=(), options=()):
+    def __init__(self, host, port, hard=(), soft=(), options=(), counters=False):
         self.host, self.port = host, port
+        self.counter_file = None
         self.dir = pathlib.Path(tempfile.mkdtemp(prefix="postern-sink-"))
         os.chmod(self.dir, 0o777)
         args = [require_tool("smtp-sink"), "-d", str(self.dir / "%Y%m%d%H%M%S."), "-h", "sink." + host]
@@ -103,8 +105,13 @@ class SmtpSink:
         if soft:
             args += ["-r", ",".join(soft)]
         args += list(options)
+        stdout = subprocess.DEVNULL
+        if counters:
+            args.append("-c")
+            self.counter_file = tempfile.TemporaryFile()
+            stdout = self.counter_file
         args += [f"{host}:{port}", "64"]
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.proc = subprocess.Popen(args, stdout=stdout, stderr=subprocess.PIPE)
         try:
             self._wait_ready()
         except AssertionError:
@@ -143,8 +150,22 @@ class SmtpSink:
                 rcpts.append(v.split()[0].strip("<>"))
         return rcpts
 
+    def counter(self, name):
+        """The last value smtp-sink -c printed for name: "sess" (SMTP
+        sessions ended), "quit" (QUIT commands), "mesg" (messages)."""
+        self.counter_file.seek(0)
+        fields = self.counter_file.read().decode(errors="replace").split()
+        prefix = name + "="
+        return max([int(f[len(prefix):]) for f in fields if f.startswith(prefix)], default=0)
+
+    def sessions(self):
+        return self.counter("sess")
+
     def stop(self):
         _stop(self.proc)
+        if self.counter_file:
+            self.counter_file.close()
+            self.counter_file = None
 
     def close(self):
         self.stop()

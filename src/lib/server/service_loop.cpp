@@ -5,6 +5,7 @@
 // and goes back to poll.
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -31,6 +32,28 @@ bool wait_readable(int fd, milliseconds timeout) {
     struct pollfd p {fd, POLLIN, 0};
     int n = ::poll(&p, 1, static_cast<int>(timeout.count()));
     return n > 0;
+}
+
+// Up to $default_process_limit processes wait on one listening socket.
+// With poll(2) each new connection woke all of them and all but one lost
+// the accept race (a thundering herd that cost more CPU than the work);
+// an epoll set with EPOLLEXCLUSIVE wakes one. One set per process, made at
+// the first wait; poll(2) if the kernel refuses it.
+bool wait_for_connection(int listen_fd, milliseconds timeout) {
+    static int set = -2;  // -2: not made yet; -1: unavailable
+    if (set == -2) {
+        set = ::epoll_create1(EPOLL_CLOEXEC);
+        struct epoll_event ev {};
+        ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+        ev.data.fd = listen_fd;
+        if (set >= 0 && ::epoll_ctl(set, EPOLL_CTL_ADD, listen_fd, &ev) != 0) {
+            ::close(set);
+            set = -1;
+        }
+    }
+    if (set < 0) return wait_readable(listen_fd, timeout);
+    struct epoll_event ev {};
+    return ::epoll_wait(set, &ev, 1, static_cast<int>(timeout.count())) > 0;
 }
 
 UniqueFd accept_one(int listen_fd) {
@@ -76,8 +99,14 @@ void read_bounded(int fd, std::string& out, std::size_t max, milliseconds timeou
 }  // namespace
 
 int run_accept_loop(const Context& ctx, const std::function<void(UniqueFd)>& handle) {
+    return run_accept_loop(ctx, handle, {});
+}
+
+int run_accept_loop(const Context& ctx, const std::function<void(UniqueFd)>& handle,
+                    const std::function<milliseconds()>& idle) {
     while (!stop_requested()) {
-        if (!wait_readable(ctx.listen_fd, kStopCheckInterval)) continue;
+        auto wait = idle ? std::clamp(idle(), milliseconds{0}, kStopCheckInterval) : kStopCheckInterval;
+        if (!wait_for_connection(ctx.listen_fd, wait)) continue;
         UniqueFd conn = accept_one(ctx.listen_fd);
         if (!conn.valid()) continue;
         try {

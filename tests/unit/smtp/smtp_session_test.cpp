@@ -4,7 +4,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <functional>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -85,10 +87,14 @@ Transaction two_recipients(std::string content = "Subject: t\n\n.dot\nbody\n") {
     return tx;
 }
 
-SessionResult run(ScriptedServer& s, const Transaction& tx, SessionSettings settings = {}) {
+SessionSettings quick(SessionSettings settings = {}) {
     settings.reply_timeout = Millis{3000};
     settings.connect_timeout = Millis{3000};
-    return run_session(tx, ServerTarget{"mx.test", "127.0.0.1", s.port()}, settings);
+    return settings;
+}
+
+SessionResult run(ScriptedServer& s, const Transaction& tx, SessionSettings settings = {}, bool keep_open = false) {
+    return run_session(tx, ServerTarget{"mx.test", "127.0.0.1", s.port()}, quick(settings), keep_open);
 }
 
 TEST(SmtpSession, PipelinedTransactionWithDsnAndPerRecipientResults) {
@@ -178,9 +184,10 @@ TEST(SmtpSession, LostConnectionAfterTheDotDefers) {
         p.data();
         p.hang_up();
     });
-    auto res = run(s, two_recipients());
+    auto res = run(s, two_recipients(), {}, true);
     EXPECT_EQ(res.recipients[0].state, RcptState::Deferred);
     EXPECT_NE(res.recipients[0].reason.find("may be sent more than once"), std::string::npos);
+    EXPECT_FALSE(res.open);  // never cached after a lost connection
 }
 
 TEST(SmtpSession, WithdrawnRequestIsNotCommitted) {
@@ -225,6 +232,80 @@ TEST(SmtpSession, ConnectionRefusedIsAServerFailure) {
     auto res = run_session(two_recipients(), ServerTarget{"x", "127.0.0.1", port}, SessionSettings{});
     EXPECT_EQ(res.recipients[0].state, RcptState::Pending);
     EXPECT_NE(res.server_error.find("connect to x[127.0.0.1]"), std::string::npos);
+}
+
+// Connection reuse: one transaction, RSET, then the next from MAIL FROM.
+void serve_transaction(ScriptedServer& p) {
+    for (int i = 0; i < 4; ++i) p.line();
+    p.send("250 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n");
+    p.data();
+    p.send("250 2.0.0 queued\r\n");
+}
+
+TEST(SmtpSession, KeptSessionCarriesTheNextTransactionFromMailFrom) {
+    std::vector<std::string> seen;  // complete once the server thread is joined
+    std::optional<ScriptedServer> s;
+    s.emplace([&seen](ScriptedServer& p) {
+        p.send("220 hi\r\n");
+        p.line();
+        p.send(kEhlo);
+        serve_transaction(p);
+        p.line();
+        p.send("250 2.0.0 reset\r\n");
+        serve_transaction(p);
+        p.line();
+        seen = p.seen;
+    });
+    auto first = run(*s, two_recipients(), {}, true);
+    EXPECT_EQ(first.recipients[1].state, RcptState::Delivered);
+    ASSERT_TRUE(first.open);
+    ASSERT_TRUE(reset_session(*first.open, quick()));
+    EXPECT_TRUE(first.open->conn.quiet());
+    auto second = resume_session(two_recipients("Subject: two\n\nbody\n"), std::move(*first.open), quick());
+    EXPECT_FALSE(second.stale);
+    EXPECT_FALSE(second.open);  // not asked to keep it: QUIT
+    EXPECT_EQ(second.recipients[0].state, RcptState::Delivered);
+    EXPECT_EQ(second.recipients[1].state, RcptState::Delivered);
+    s.reset();
+    std::vector<std::string> verbs;
+    for (const auto& l : seen)
+        if (l.size() >= 4 && std::isupper(static_cast<unsigned char>(l[0]))) verbs.push_back(l.substr(0, 4));
+    EXPECT_EQ(verbs, (std::vector<std::string>{"EHLO", "MAIL", "RCPT", "RCPT", "DATA", "Subj", "RSET", "MAIL",
+                                               "RCPT", "RCPT", "DATA", "Subj", "QUIT"}));
+}
+
+// The server dropped the idle session: nothing happened, all Pending.
+void expect_stale_on_resume(const std::function<void(ScriptedServer&)>& after_rset) {
+    ScriptedServer s([&](ScriptedServer& p) {
+        p.send("220 hi\r\n");
+        p.line();
+        p.send(kEhlo);
+        serve_transaction(p);
+        p.line();
+        p.send("250 reset\r\n");
+        after_rset(p);
+    });
+    auto first = run(s, two_recipients(), {}, true);
+    ASSERT_TRUE(first.open);
+    ASSERT_TRUE(reset_session(*first.open, quick()));
+    auto again = resume_session(two_recipients(), std::move(*first.open), quick(), true);
+    EXPECT_TRUE(again.stale) << again.server_error;
+    EXPECT_FALSE(again.open);
+    for (const auto& r : again.recipients) EXPECT_EQ(r.state, RcptState::Pending);
+}
+
+TEST(SmtpSession, ResumedSessionClosedBeforeMailIsStale) {
+    expect_stale_on_resume([](ScriptedServer& p) {
+        p.line();  // MAIL ... arrives, the server has gone meanwhile
+        p.hang_up();
+    });
+}
+
+TEST(SmtpSession, ResumedSession421ToMailIsStale) {
+    expect_stale_on_resume([](ScriptedServer& p) {
+        p.line();
+        p.send("421 4.4.2 idle too long\r\n");
+    });
 }
 
 }  // namespace

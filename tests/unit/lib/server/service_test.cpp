@@ -121,6 +121,33 @@ TEST_F(ServiceTest, AcceptedConnectionsAreCloseOnExec) {
     });
 }
 
+TEST_F(ServiceTest, AcceptLoopCallsIdleAndWaitsOnlyAsLongAsItSays) {
+    int calls = 0;
+    auto start = std::chrono::steady_clock::now();
+    run_accept_loop(
+        context(), [](UniqueFd) {},
+        [&] {
+            if (++calls == 5) request_stop();
+            return std::chrono::milliseconds{20};
+        });
+    EXPECT_EQ(calls, 5);
+    // Four 20ms waits, not four of the loop's usual second.
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds{900});
+}
+
+TEST_F(ServiceTest, AcceptLoopWithIdleStillServesConnections) {
+    trigger("x").reset();
+    int served = 0;
+    run_accept_loop(
+        context(),
+        [&](UniqueFd) {
+            ++served;
+            request_stop();
+        },
+        [] { return std::chrono::milliseconds{5000}; });
+    EXPECT_EQ(served, 1);
+}
+
 TEST_F(ServiceTest, PidFileLockMakesASecondMasterFail) {
     const std::string path = dir_ + "/master.pid";
     auto first = PidFile::acquire(path);
