@@ -23,6 +23,15 @@ int main(int argc, char** argv) {
     auto services = config::load_services(ctx.cfg.config_directory());
     if (!services) log::fatal("%s", services.error().message.c_str());
     auto settings = qmgr::Settings::from_config(ctx.cfg, *services);
+    // One open file per active message: the active limit must leave room
+    // for sockets and the rest.
+    std::size_t fds = server::raise_descriptor_limit();
+    std::size_t fit = fds > 2000 ? fds - 1000 : fds / 2;
+    if (settings.active_limit > fit) {
+        log::info("qmgr_message_active_limit lowered from %zu to %zu to fit %zu open files", settings.active_limit,
+                  fit, fds);
+        settings.active_limit = fit;
+    }
 
     server::drop_privileges(ctx);
     auto queue = queue::QueueDir::open(server::queue_root(ctx));

@@ -71,6 +71,7 @@ int run_loop(const server::Context& ctx, Manager& manager) {
         manager.start_deliveries();
         auto until = std::min(next_incoming, next_deferred) - Clock::now();
         auto wait = std::clamp(std::chrono::duration_cast<milliseconds>(until), milliseconds{0}, kMaxWait);
+        if (manager.backlog_ready() || manager.deferred_ready()) wait = milliseconds{0};
         Ready ready = wait_events(ctx.listen_fd, manager.wake_fd(), wait);
         if (ready.finished) manager.handle_finished();
         // 'W' (new mail) only says "look"; 'D' and 'F' also ask for a
@@ -85,10 +86,11 @@ int run_loop(const server::Context& ctx, Manager& manager) {
         } else if (bytes.find(queue::kTriggerScanDeferred) != std::string::npos) {
             manager.scan_deferred(wall_now());
         }
-        if (ready.trigger || Clock::now() >= next_incoming || manager.backlog_ready()) {
+        if (ready.trigger || Clock::now() >= next_incoming) {
             manager.scan_incoming();
             next_incoming = Clock::now() + kIncomingRescan;
         }
+        manager.continue_scans();
         if (Clock::now() >= next_deferred) {
             manager.scan_deferred(wall_now());
             next_deferred = Clock::now() + run_delay;

@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <ctime>
+#include <deque>
 #include <map>
 #include <string>
 #include <string_view>
@@ -71,10 +72,14 @@ public:
 
     // Reload every file already in active/ (a previous qmgr's work).
     void recover();
-    // Activate files from incoming/, in arrival order, while there is room.
+    // Activate files from incoming/, in arrival order, while there is room,
+    // at most kActivateBatch per call; the rest wait in a to-do list that
+    // continue_scans() works through (so deliveries start at once, and a
+    // flush of a huge deferred queue is not cut short by the active limit).
     void scan_incoming();
-    // Activate deferred/ files whose next attempt time (mtime) has come.
+    // The same for deferred/ files whose next attempt time (mtime) has come.
     void scan_deferred(std::time_t now);
+    void continue_scans();
     // Start every planned request the concurrency limits allow (none once stopping).
     void start_deliveries();
     // Apply the outcomes of finished requests; finish messages that are done.
@@ -89,8 +94,9 @@ public:
     int in_flight() const { return concurrency_.total(); }
     std::size_t active_count() const { return messages_.size(); }
     std::size_t queued_requests() const { return run_queue_.size(); }
-    // An incoming scan stopped at the active limit and room has appeared since.
-    bool backlog_ready() const { return backlog_ && messages_.size() < settings_.active_limit; }
+    // A scan left files to activate, and there is room for them now.
+    bool backlog_ready() const { return !incoming_todo_.empty() && has_room(); }
+    bool deferred_ready() const { return !deferred_todo_.empty() && has_room(); }
     const Settings& settings() const { return settings_; }
 
 private:
@@ -98,11 +104,16 @@ private:
         : queue_(std::move(queue)), settings_(std::move(settings)), pool_(std::move(pool)),
           concurrency_(settings_.limits), dead_(queue_) {}
 
+    static constexpr std::size_t kActivateBatch = 200;
     bool has_room() const { return messages_.size() < settings_.active_limit; }
-    // Move id from `from` into active/ and load it; false if the move failed.
+    static std::deque<std::string> to_deque(std::vector<std::string> ids);
+    void activate_batch(std::deque<std::string>& todo, std::string_view from);
+    // Move id from `from` into active/ and load it. False: it could not be
+    // opened (out of descriptors...) and went back to `from`.
     bool activate(const std::string& id, std::string_view from);
-    // Open active/ID, plan its pending recipients (corrupt -> corrupt/).
-    void load(const std::string& id);
+    // Open active/ID, plan its pending recipients (corrupt -> corrupt/, and
+    // true); false when the file could not be opened.
+    bool load(const std::string& id);
     void plan(Message& msg);
     DeliveryJob make_job(const Message& msg, const PlannedRequest& planned);
     std::string socket_path(const std::string& transport) const;
@@ -134,7 +145,9 @@ private:
     std::map<std::uint64_t, PlannedRequest> running_;
     std::uint64_t next_job_ = 1;
     bool stopping_ = false;
-    bool backlog_ = false;
+    std::deque<std::string> incoming_todo_;
+    std::deque<std::string> deferred_todo_;
+    std::time_t deferred_due_ = 0;  // the scan time deferred_todo_ was listed for
 };
 
 // A recipient of msg failed for good (bounced or expired): remembered in

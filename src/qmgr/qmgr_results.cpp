@@ -105,6 +105,7 @@ void Manager::expire_pending(Message& msg) {
 // remembers that it was sent (key kDelayWarnedKey), across restarts.
 void Manager::warn_delay_once(const Message& msg, std::time_t now, std::map<std::string, std::string>& reasons) {
     const auto& s = settings_.bounce;
+    if (s.delay_warning <= 0) return;
     bool warned = queue::read_defer_log(queue_, msg.id()).contains(std::string(kDelayWarnedKey));
     if (!warned && s.delay_warning > 0 && now - msg.arrival() >= s.delay_warning) {
         std::vector<Message::Failure> delayed;

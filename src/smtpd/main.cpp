@@ -6,7 +6,6 @@
 //    bounded and checked; nothing the client says is trusted. Mail goes to
 //    cleanup over private/cleanup; a 250 after DATA means cleanup reported
 //    the queue file durable.
-#include <sys/resource.h>
 
 #include <utility>
 
@@ -18,26 +17,13 @@
 #include "smtpd_server.hpp"
 #include "smtpd_settings.hpp"
 
-namespace {
-
-// Many sessions per process need many descriptors: take what the hard limit allows.
-void raise_descriptor_limit() {
-    struct rlimit rl {};
-    if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        (void)::setrlimit(RLIMIT_NOFILE, &rl);
-    }
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
     namespace smtpd = postern::smtpd;
     auto ctx = postern::server::init_daemon("smtpd", argc, argv);
     auto settings = smtpd::settings_from(ctx.cfg, ctx.chroot);
     if (!settings) postern::log::fatal("%s", settings.error().message.c_str());
     auto access = smtpd::open_access_table(ctx.cfg);
-    raise_descriptor_limit();
+    postern::server::raise_descriptor_limit();  // many sessions, many descriptors
     postern::server::drop_privileges(ctx);
     boost::asio::io_context io(1);
     smtpd::Server server(io, *settings, *access, ctx.listen_fd);

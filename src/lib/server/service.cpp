@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -128,6 +129,17 @@ Context init_daemon(std::string_view program, int argc, char** argv) {
     install_signal_handlers();
     tie_to_master();
     return ctx;
+}
+
+std::size_t raise_descriptor_limit() {
+    struct rlimit rl {};
+    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return 1024;
+    if (rl.rlim_cur < rl.rlim_max) {
+        struct rlimit want = rl;
+        want.rlim_cur = rl.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &want) == 0) rl = want;
+    }
+    return static_cast<std::size_t>(rl.rlim_cur);
 }
 
 void drop_privileges(const Context& ctx) {

@@ -49,6 +49,11 @@ Context init_daemon(std::string_view program, int argc, char** argv);
 // become $mail_owner when ctx.unprivileged. Fatal on failure.
 void drop_privileges(const Context& ctx);
 
+// Raise the soft limit on open descriptors to the hard limit (smtpd holds
+// many sessions, qmgr one open file per active message); returns the soft
+// limit now in force.
+std::size_t raise_descriptor_limit();
+
 // The queue directory as this process sees it after drop_privileges():
 // "/" when it chrooted there, else $queue_directory.
 std::string queue_root(const Context& ctx);
@@ -62,6 +67,11 @@ void clear_stop_request();  // tests only
 // Accept connections on ctx.listen_fd one at a time and call handle for each
 // until stop_requested(). A handler's failure ends that connection only.
 int run_accept_loop(const Context& ctx, const std::function<void(UniqueFd)>& handle);
+// The same, calling idle before each wait for a connection; idle returns
+// how long the loop may wait before calling it again (smtp closes its
+// cached idle sessions on time this way).
+int run_accept_loop(const Context& ctx, const std::function<void(UniqueFd)>& handle,
+                    const std::function<std::chrono::milliseconds()>& idle);
 
 // Trigger services (pickup, qmgr): wait until a client connects to the
 // listening socket and writes trigger bytes, or max_wait passes, or a stop
