@@ -71,8 +71,10 @@ class Postern:
         self.env = dict(os.environ, POSTERN_CONFIG_DIR=str(self.dir))
         self.ctl("init", str(self.dir), "--user-instance", "--port", str(self.port))
         # The same delivery parallelism as Postfix's virtual(8) below
-        # (virtual_destination_concurrency_limit defaults to 20).
+        # (virtual_destination_concurrency_limit defaults to 20), and the
+        # same process limit (a user instance's main.conf says 10).
         self.ctl("config", "-e", "local_destination_concurrency_limit=20")
+        self.ctl("config", "-e", "default_process_limit=100")
         self.rcpt = "alice@localhost"
         self.maildir = self.dir / "mail" / "alice" / "new"
 
@@ -183,11 +185,11 @@ def timed_run(mta, args, rcpt, delivered, reset):
     return rate, cpu * 1000 / args.messages
 
 
-def bench_args(doc, messages, extra=None):
+def bench_args(doc, messages, extra=None, size=4096):
     ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--messages", type=int, default=messages)
     ap.add_argument("--sessions", type=int, default=20)
-    ap.add_argument("--size", type=int, default=4096)
+    ap.add_argument("--size", type=int, default=size)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--bin", default=str(pathlib.Path(__file__).resolve().parents[1] / "build" / "bin"))
     if extra:
@@ -218,3 +220,62 @@ def report(results, what):
           f"postfix {med['postfix'][0]:.1f} msg/s, {med['postfix'][1]:.2f} ms CPU/msg")
     print(f"ratio    {what} postern/postfix = {med['postern'][0] / med['postfix'][0]:.2f}x; "
           f"CPU per message postern/postfix = {med['postern'][1] / med['postfix'][1]:.2f}")
+
+
+def proc_status_kib(pid, *fields):
+    """VmRSS/VmHWM/... of pid from /proc/PID/status in KiB (0 if gone)."""
+    out = dict.fromkeys(fields, 0)
+    try:
+        for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in out:
+                out[key] = int(value.split()[0])
+    except OSError:
+        pass
+    return out
+
+
+def children_named(root, name):
+    """PIDs of root's live descendants whose command name is name."""
+    table, found, todo = proc_table(), [], [root]
+    while todo:
+        pid = todo.pop()
+        kids = [p for p, v in table.items() if v[0] == pid]
+        todo += kids
+        for kid in kids:
+            try:
+                if pathlib.Path(f"/proc/{kid}/comm").read_text().strip() == name:
+                    found.append(kid)
+            except OSError:
+                pass
+    return found
+
+
+def tree_files_and_bytes(top):
+    """(regular files, bytes allocated on disk) under top."""
+    files = blocks = 0
+    for dirpath, _, names in os.walk(top):
+        for n in names:
+            try:
+                st = os.lstat(os.path.join(dirpath, n))
+            except OSError:
+                continue
+            files += 1
+            blocks += st.st_blocks
+    return files, blocks * 512
+
+
+def count_files(top):
+    """Files under top, from directory entries only (no stat per file)."""
+    count, todo = 0, [top]
+    while todo:
+        try:
+            with os.scandir(todo.pop()) as it:
+                for e in it:
+                    if e.is_dir(follow_symlinks=False):
+                        todo.append(e.path)
+                    else:
+                        count += 1
+        except OSError:
+            pass
+    return count
