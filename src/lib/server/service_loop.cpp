@@ -37,24 +37,27 @@ bool wait_readable(int fd, milliseconds timeout) {
 // Up to $default_process_limit processes wait on one listening socket.
 // With poll(2) each new connection woke all of them and all but one lost
 // the accept race (a thundering herd that cost more CPU than the work);
-// an epoll set with EPOLLEXCLUSIVE wakes one. One set per process, made at
-// the first wait; poll(2) if the kernel refuses it.
-bool wait_for_connection(int listen_fd, milliseconds timeout) {
-    static int set = -2;  // -2: not made yet; -1: unavailable
-    if (set == -2) {
-        set = ::epoll_create1(EPOLL_CLOEXEC);
+// an epoll set with EPOLLEXCLUSIVE wakes one. poll(2) if the kernel
+// refuses the set.
+class ConnectionWaiter {
+public:
+    explicit ConnectionWaiter(int listen_fd) : listen_fd_(listen_fd), set_(::epoll_create1(EPOLL_CLOEXEC)) {
         struct epoll_event ev {};
         ev.events = EPOLLIN | EPOLLEXCLUSIVE;
         ev.data.fd = listen_fd;
-        if (set >= 0 && ::epoll_ctl(set, EPOLL_CTL_ADD, listen_fd, &ev) != 0) {
-            ::close(set);
-            set = -1;
-        }
+        if (set_.valid() && ::epoll_ctl(set_.get(), EPOLL_CTL_ADD, listen_fd, &ev) != 0) set_.reset();
     }
-    if (set < 0) return wait_readable(listen_fd, timeout);
-    struct epoll_event ev {};
-    return ::epoll_wait(set, &ev, 1, static_cast<int>(timeout.count())) > 0;
-}
+    // True when a connection may be waiting (false on timeout or EINTR).
+    bool wait(milliseconds timeout) const {
+        if (!set_.valid()) return wait_readable(listen_fd_, timeout);
+        struct epoll_event ev {};
+        return ::epoll_wait(set_.get(), &ev, 1, static_cast<int>(timeout.count())) > 0;
+    }
+
+private:
+    int listen_fd_;
+    UniqueFd set_;
+};
 
 UniqueFd accept_one(int listen_fd) {
     int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
@@ -104,9 +107,10 @@ int run_accept_loop(const Context& ctx, const std::function<void(UniqueFd)>& han
 
 int run_accept_loop(const Context& ctx, const std::function<void(UniqueFd)>& handle,
                     const std::function<milliseconds()>& idle) {
+    const ConnectionWaiter waiter(ctx.listen_fd);
     while (!stop_requested()) {
         auto wait = idle ? std::clamp(idle(), milliseconds{0}, kStopCheckInterval) : kStopCheckInterval;
-        if (!wait_for_connection(ctx.listen_fd, wait)) continue;
+        if (!waiter.wait(wait)) continue;
         UniqueFd conn = accept_one(ctx.listen_fd);
         if (!conn.valid()) continue;
         try {
