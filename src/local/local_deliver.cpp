@@ -11,6 +11,7 @@
 #include "local_headers.hpp"
 #include "local_mailbox.hpp"
 #include "local_maildir.hpp"
+#include "local_owner_notice.hpp"
 #include "local_privs.hpp"
 #include "local_resolve.hpp"
 #include "local_user.hpp"
@@ -125,6 +126,33 @@ void forward_remote(const Job& job, const std::vector<FinalDestination>& dests, 
     }
 }
 
+// How a failed member is named in the owner's report: its address, file or
+// command; an error: entry by the list address the owner knows.
+std::string member_address(const Job& job, const FinalDestination& d) {
+    if (d.kind == DestinationKind::Error) return job.rcpt.address;
+    if (d.kind != DestinationKind::Mailbox) return d.value;
+    std::string domain = resolve::recipient_domain(job.rcpt.address);
+    return d.value + "@" + (domain.empty() ? job.settings.myhostname : domain);
+}
+
+// Members of a list with an owner that failed for good are reported to the
+// owner (local_owner_notice.hpp); once that report is queued they no longer
+// make the recipient bounce to the sender.
+void report_to_owners(const Job& job, const std::vector<const FinalDestination*>& from,
+                      std::vector<Outcome>& outcomes) {
+    std::map<std::string, std::vector<std::size_t>> by_owner;
+    for (std::size_t i = 0; i < outcomes.size(); ++i)
+        if (outcomes[i].status == Outcome::Status::Bounced && !from[i]->owner.empty())
+            by_owner[sender_for(job, *from[i])].push_back(i);
+    for (const auto& [owner, failed] : by_owner) {
+        std::vector<dsn::RecipientStatus> report;
+        for (auto i : failed)
+            report.push_back({member_address(job, *from[i]), "", dsn::Action::Failed, outcomes[i].dsn, outcomes[i].reason});
+        if (!notify_owner(job.settings, job.msg, owner, report)) continue;
+        for (auto i : failed) outcomes[i] = delivered("failure reported to the list owner <" + owner + ">");
+    }
+}
+
 }  // namespace
 
 Outcome deliver_recipient(const Settings& settings, const AliasMaps& aliases, const Message& msg,
@@ -137,8 +165,12 @@ Outcome deliver_recipient(const Settings& settings, const AliasMaps& aliases, co
     if (!dests) return deferred("4.3.0", dests.error().message);
     Job job{settings, msg, rcpt};
     std::vector<Outcome> outcomes;
+    std::vector<const FinalDestination*> from;  // the destination of each outcome
     for (const auto& d : *dests)
-        if (decided_early(d)) outcomes.push_back(deliver_one(job, d));
+        if (decided_early(d)) {
+            outcomes.push_back(deliver_one(job, d));
+            from.push_back(&d);
+        }
     for (const auto& o : outcomes)
         if (o.status == Outcome::Status::Deferred) return combine(outcomes);
     for (const auto& d : *dests) {
@@ -148,7 +180,9 @@ Outcome deliver_recipient(const Settings& settings, const AliasMaps& aliases, co
         if (o.status == Outcome::Status::Delivered) done.insert(key);
         log_destination(job, d, o);
         outcomes.push_back(std::move(o));
+        from.push_back(&d);
     }
+    report_to_owners(job, from, outcomes);
     forward_remote(job, *dests, outcomes);
     return combine(outcomes);
 }

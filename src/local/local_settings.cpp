@@ -27,6 +27,7 @@ Settings settings_from(const config::Config& cfg) {
     s.forward_path = cfg.get(p::forward_path);
     s.default_privs = cfg.get(p::default_privs);
     s.myhostname = cfg.get(p::myhostname);
+    s.bounce_size_limit = cfg.get(p::bounce_size_limit);
     s.allow_restricted_shell = cfg.get(p::allow_restricted_shell_deliveries);
     s.forward_file_size_limit = cfg.get(p::forward_file_size_limit);
     s.command_time_limit = duration_cast<milliseconds>(cfg.get(p::command_time_limit));

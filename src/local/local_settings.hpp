@@ -44,7 +44,8 @@ struct Settings {
     std::chrono::milliseconds lock_delay{1000};
     std::chrono::seconds stale_lock_time{300};
 
-    std::string cleanup_socket;               // $queue_directory/private/cleanup (forwarding)
+    std::string cleanup_socket;               // $queue_directory/private/cleanup (forwarding, owner notices)
+    std::uint64_t bounce_size_limit = 50000;  // of the original in a notice to a list owner
     std::chrono::milliseconds ipc_timeout{3600 * 1000};
     std::chrono::milliseconds delivery_timeout{18000 * 1000};  // $daemon_timeout
     ipc::Limits ipc_limits;

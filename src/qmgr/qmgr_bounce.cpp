@@ -4,50 +4,22 @@
 #include "lib/base/log.hpp"
 #include "lib/config/config.hpp"
 #include "lib/dsn/dsn_attrs.hpp"
+#include "lib/dsn/dsn_notice.hpp"
+#include "lib/ipc/cleanup_submit.hpp"
 #include "lib/ipc/messages.hpp"
 
 namespace postern::qmgr {
 namespace {
 
-constexpr std::size_t kChunk = 65536;
-
-// The original as returned: headers only, or the content cut at limit.
-std::string read_original(const Message& msg, bool headers_only, std::uint64_t limit, bool& truncated) {
-    std::string text;
-    truncated = false;
-    auto st = queue::read_content(msg.fd(), msg.envelope(), [&](std::string_view chunk) -> Status {
-        std::size_t room = limit > text.size() ? static_cast<std::size_t>(limit - text.size()) : 0;
-        text.append(chunk.substr(0, room));
-        if (chunk.size() > room) {
-            truncated = true;
-            return make_error("enough");
-        }
-        if (headers_only && text.find("\n\n") != std::string::npos) return make_error("enough");
-        return {};
-    });
-    (void)st;  // "enough" stops early; a read error leaves what was read
-    if (headers_only) {
-        text = std::string(dsn::header_block(text));
-        truncated = false;
-    }
-    return text;
-}
-
 Result<std::string> submit(const std::string& socket, const std::string& origin, const std::string& to,
                            const std::string& text, const BounceSettings& s) {
-    auto fd = ipc::connect_unix(socket, s.timeout);
-    if (!fd) return fd.error();
     ipc::CleanupOpen open;
     open.origin = origin;
     open.recipients.push_back(to);
-    POSTERN_TRY(ipc::send_msg(fd->get(), open, s.timeout));
-    for (std::size_t off = 0; off < text.size(); off += kChunk)
-        POSTERN_TRY(ipc::send_msg(fd->get(), ipc::CleanupData{text.substr(off, kChunk)}, s.timeout));
-    POSTERN_TRY(ipc::send_msg(fd->get(), ipc::CleanupEnd{}, s.timeout));
-    auto reply = ipc::recv_msg<ipc::CleanupReply>(fd->get(), s.limits, s.timeout);
-    if (!reply) return reply.error();
-    if (reply->status != ipc::CleanupReply::Status::Ok) return make_error(reply->dsn + " " + reply->reason);
-    return reply->queue_id;
+    auto r = ipc::submit_to_cleanup({socket, s.timeout, s.limits}, open,
+                                    [&text](const ipc::ContentSink& sink) { return sink(text); });
+    if (r.kind != ipc::CleanupResult::Kind::Ok) return make_error(r.reason);
+    return r.queue_id;
 }
 
 }  // namespace
@@ -85,15 +57,11 @@ NoticePlan plan_notice(const Message& msg, const std::vector<Message::Failure>& 
     }
     plan.send = true;
     plan.origin = env.sender.empty() ? "double-bounce" : "bounce";
-    r.reporting_mta = s.myhostname;
-    r.queue_id = msg.id();
-    r.envid = dsn::envelope_attr(env, dsn::kEnvidAttr);
-    r.sender = env.sender;
+    auto recipients = std::move(r.recipients);
+    r = dsn::report_about(env, msg.id(), s.myhostname, now);
+    r.recipients = std::move(recipients);
     r.to = env.sender.empty() ? s.notice_recipient : env.sender;
-    r.arrival = env.arrival.tv_sec;
-    r.now = now;
-    r.headers_only = env.sender.empty() || action == dsn::Action::Delayed ||
-                     dsn::envelope_attr(env, dsn::kRetAttr) == "HDRS";
+    r.headers_only = r.headers_only || env.sender.empty() || action == dsn::Action::Delayed;
     return plan;
 }
 
@@ -105,7 +73,8 @@ void send_notice(const Message& msg, const std::vector<Message::Failure>& failur
         log::info("%s: no %s notification: %s", msg.id().c_str(), kind, plan.why_not.c_str());
         return;
     }
-    plan.report.original = read_original(msg, plan.report.headers_only, s.size_limit, plan.report.truncated);
+    plan.report.original = dsn::returned_original(msg.fd(), msg.envelope(), plan.report.headers_only, s.size_limit,
+                                                  plan.report.truncated);
     auto id = submit(cleanup_socket, plan.origin, plan.report.to, dsn::build_report(plan.report), s);
     if (!id) {
         log::warn("%s: cannot send %s notification to <%s>: %s", msg.id().c_str(), kind,

@@ -6,6 +6,7 @@ records). Checked where a user would look: what the remote server received
 bounces that came back to the sender.
 """
 import email
+import email.utils
 import os
 import unittest
 
@@ -35,6 +36,8 @@ away: admin@fwd.test
 both: alice, both-remote@fwd.test
 olist: member1@fwd.test, member2@fwd.test
 owner-olist: alice
+llist: alice, nosuchmember
+owner-llist: alice
 loop: loop-remote@fwd.test
 """)
         cls.inst.ctl("config", "-e", f"alias_maps=texthash:{root}/aliases")
@@ -87,6 +90,25 @@ loop: loop-remote@fwd.test
         (msg,) = self.wait_sink("t-olist")  # one new message for both members
         self.assertEqual(self.rcpts(msg), ["member1@fwd.test", "member2@fwd.test"])
         self.assertIn("<owner-olist@localhost>", msg["X-Mail-Args"])
+
+    def test_failed_member_of_a_list_with_owner_is_reported_to_the_owner_not_the_sender(self):
+        self.send("llist@localhost", "t-llist")
+        self.inst.wait_for(lambda: len(self.in_maildir("alice", "t-llist")) >= 2, 30,
+                           "t-llist and the owner's notice in alice's Maildir")
+        self.inst.wait_queue_empty(20)
+        reports = [email.message_from_bytes(m) for m in self.in_maildir("alice", "t-llist")
+                   if b"multipart/report" in m]
+        self.assertEqual(len(reports), 1, "one notice to owner-llist")
+        report = reports[0]
+        self.assertEqual(report.get_content_type(), "multipart/report")
+        self.assertEqual(report.get_param("report-type"), "delivery-status")
+        self.assertEqual(email.utils.parseaddr(report["To"])[1], "owner-llist@localhost")
+        status = next(p for p in report.walk() if p.get_content_type() == "message/delivery-status")
+        text = "".join(str(block) for block in status.get_payload())
+        self.assertIn("Action: failed", text)
+        self.assertIn("nosuchmember", text)
+        self.assertEqual(self.in_maildir("sender", "t-llist"), [], "the sender gets no bounce")
+        self.assertRegex(self.inst.log(), r"to=<llist@localhost>.*status=sent")
 
     def test_forwarding_loop_is_stopped_by_delivered_to(self):
         # As if the message had already passed through here once and come back.
