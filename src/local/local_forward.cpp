@@ -27,7 +27,6 @@ ipc::CleanupOpen forward_open(const Message& msg, const ipc::DeliverRecipient& r
 
 Outcome forward_to(const Settings& settings, const Message& msg, const ipc::DeliverRecipient& rcpt,
                    const std::string& sender, const std::vector<std::string>& addresses) {
-    ipc::CleanupEndpoint ep{settings.cleanup_socket, settings.ipc_timeout, settings.ipc_limits};
     // Only Delivered-To: the forwarded copy is not a mailbox copy, so no
     // Return-Path (the next hop adds its own).
     std::string added = delivered_to_header(rcpt.address);
@@ -35,7 +34,7 @@ Outcome forward_to(const Settings& settings, const Message& msg, const ipc::Deli
         POSTERN_TRY(sink(added));
         return stream_content(msg, sink);
     };
-    auto r = ipc::submit_to_cleanup(ep, forward_open(msg, rcpt, sender, addresses), content);
+    auto r = ipc::submit_to_cleanup(settings.cleanup(), forward_open(msg, rcpt, sender, addresses), content);
     switch (r.kind) {
         case ipc::CleanupResult::Kind::Ok: return delivered("forwarded as " + r.queue_id);
         case ipc::CleanupResult::Kind::PermFail: return bounced("5.3.0", "cannot forward: " + r.reason);

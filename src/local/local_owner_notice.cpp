@@ -4,7 +4,6 @@
 
 #include "lib/base/log.hpp"
 #include "lib/dsn/dsn_notice.hpp"
-#include "lib/ipc/cleanup_submit.hpp"
 
 namespace postern::local {
 
@@ -15,12 +14,7 @@ bool notify_owner(const Settings& settings, const Message& msg, const std::strin
     r.to = owner;
     r.recipients = failed;
     r.original = dsn::returned_original(msg.fd, env, r.headers_only, settings.bounce_size_limit, r.truncated);
-    ipc::CleanupOpen open;
-    open.origin = "bounce";
-    open.recipients.push_back(owner);
-    std::string text = dsn::build_report(r);
-    auto res = ipc::submit_to_cleanup({settings.cleanup_socket, settings.ipc_timeout, settings.ipc_limits}, open,
-                                      [&text](const ipc::ContentSink& sink) { return sink(text); });
+    auto res = dsn::submit_notice(settings.cleanup(), "bounce", r);
     if (res.kind != ipc::CleanupResult::Kind::Ok) {
         log::warn("%s: cannot send the list owner <%s> a non-delivery notification: %s", msg.queue_id.c_str(),
                   log::printable(owner).c_str(), res.reason.c_str());

@@ -11,6 +11,7 @@
 
 #include "lib/config/config.hpp"
 #include "lib/ipc/attr.hpp"
+#include "lib/ipc/cleanup_submit.hpp"
 #include "maps/map.hpp"
 
 namespace postern::local {
@@ -53,6 +54,7 @@ struct Settings {
     // Deliveries run in a child that becomes the recipient (system instance
     // started as root); otherwise in-process as the current user.
     bool privileged() const;
+    ipc::CleanupEndpoint cleanup() const { return {cleanup_socket, ipc_timeout, ipc_limits}; }
 };
 
 Settings settings_from(const config::Config& cfg);

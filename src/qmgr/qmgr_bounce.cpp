@@ -5,25 +5,9 @@
 #include "lib/config/config.hpp"
 #include "lib/dsn/dsn_attrs.hpp"
 #include "lib/dsn/dsn_notice.hpp"
-#include "lib/ipc/cleanup_submit.hpp"
 #include "lib/ipc/messages.hpp"
 
 namespace postern::qmgr {
-namespace {
-
-Result<std::string> submit(const std::string& socket, const std::string& origin, const std::string& to,
-                           const std::string& text, const BounceSettings& s) {
-    ipc::CleanupOpen open;
-    open.origin = origin;
-    open.recipients.push_back(to);
-    auto r = ipc::submit_to_cleanup({socket, s.timeout, s.limits}, open,
-                                    [&text](const ipc::ContentSink& sink) { return sink(text); });
-    if (r.kind != ipc::CleanupResult::Kind::Ok) return make_error(r.reason);
-    return r.queue_id;
-}
-
-}  // namespace
-
 BounceSettings BounceSettings::from_config(const config::Config& cfg) {
     namespace p = config::params;
     BounceSettings s;
@@ -41,6 +25,7 @@ NoticePlan plan_notice(const Message& msg, const std::vector<Message::Failure>& 
     NoticePlan plan;
     const auto& env = msg.envelope();
     auto& r = plan.report;
+    r = dsn::report_about(env, msg.id(), s.myhostname, now);
     for (const auto& f : failures) {
         const auto& rc = msg.recipients()[f.index];
         if (!dsn::wants_notice(rc.notify, action)) continue;
@@ -57,9 +42,6 @@ NoticePlan plan_notice(const Message& msg, const std::vector<Message::Failure>& 
     }
     plan.send = true;
     plan.origin = env.sender.empty() ? "double-bounce" : "bounce";
-    auto recipients = std::move(r.recipients);
-    r = dsn::report_about(env, msg.id(), s.myhostname, now);
-    r.recipients = std::move(recipients);
     r.to = env.sender.empty() ? s.notice_recipient : env.sender;
     r.headers_only = r.headers_only || env.sender.empty() || action == dsn::Action::Delayed;
     return plan;
@@ -75,13 +57,13 @@ void send_notice(const Message& msg, const std::vector<Message::Failure>& failur
     }
     plan.report.original = dsn::returned_original(msg.fd(), msg.envelope(), plan.report.headers_only, s.size_limit,
                                                   plan.report.truncated);
-    auto id = submit(cleanup_socket, plan.origin, plan.report.to, dsn::build_report(plan.report), s);
-    if (!id) {
+    auto r = dsn::submit_notice({cleanup_socket, s.timeout, s.limits}, plan.origin, plan.report);
+    if (r.kind != ipc::CleanupResult::Kind::Ok) {
         log::warn("%s: cannot send %s notification to <%s>: %s", msg.id().c_str(), kind,
-                  log::printable(plan.report.to).c_str(), id.error().message.c_str());
+                  log::printable(plan.report.to).c_str(), r.reason.c_str());
         return;
     }
-    log::info("%s: sender %s notification: %s", msg.id().c_str(), kind, id->c_str());
+    log::info("%s: sender %s notification: %s", msg.id().c_str(), kind, r.queue_id.c_str());
 }
 
 }  // namespace postern::qmgr

@@ -106,7 +106,6 @@ private:
 
     static constexpr std::size_t kActivateBatch = 200;
     bool has_room() const { return messages_.size() < settings_.active_limit; }
-    static std::deque<std::string> to_deque(std::vector<std::string> ids);
     void activate_batch(std::deque<std::string>& todo, std::string_view from);
     // Move id from `from` into active/ and load it. False: it could not be
     // opened (out of descriptors...) and went back to `from`.

@@ -21,6 +21,10 @@ std::vector<std::string> list_or_warn(const queue::QueueDir& queue, std::string_
     return std::move(*ids);
 }
 
+std::deque<std::string> to_deque(std::vector<std::string> ids) {
+    return std::deque<std::string>(std::make_move_iterator(ids.begin()), std::make_move_iterator(ids.end()));
+}
+
 }  // namespace
 
 std::vector<std::string> list_incoming(const queue::QueueDir& queue) {
@@ -83,10 +87,6 @@ void Manager::activate_batch(std::deque<std::string>& todo, std::string_view fro
             return;
         }
     }
-}
-
-std::deque<std::string> Manager::to_deque(std::vector<std::string> ids) {
-    return std::deque<std::string>(std::make_move_iterator(ids.begin()), std::make_move_iterator(ids.end()));
 }
 
 bool Manager::activate(const std::string& id, std::string_view from) {

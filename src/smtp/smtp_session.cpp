@@ -28,6 +28,11 @@ Result<Reply> read_reply(Connection& conn, const SessionSettings& s) {
     }
 }
 
+void send_quit(Connection& conn) {
+    auto w = conn.write("QUIT\r\n", kQuitTimeout);
+    (void)w;
+}
+
 class Session {
 public:
     Session(const Transaction& tx, const ServerTarget& target, const SessionSettings& s, bool keep_open)
@@ -284,9 +289,7 @@ bool Session::send_data() {
 }
 
 void Session::quit() {
-    if (!conn_) return;
-    auto w = conn_->write("QUIT\r\n", kQuitTimeout);
-    (void)w;
+    if (conn_) send_quit(*conn_);
 }
 
 SessionResult Session::run() {
@@ -333,9 +336,6 @@ bool reset_session(OpenSession& session, const SessionSettings& settings) {
     return r && r->code == 250;
 }
 
-void quit_session(OpenSession& session) {
-    auto w = session.conn.write("QUIT\r\n", kQuitTimeout);
-    (void)w;
-}
+void quit_session(OpenSession& session) { send_quit(session.conn); }
 
 }  // namespace postern::smtp

@@ -39,4 +39,12 @@ std::string returned_original(int fd, const queue::Envelope& env, bool headers_o
     return text;
 }
 
+ipc::CleanupResult submit_notice(const ipc::CleanupEndpoint& cleanup, const std::string& origin, const Report& report) {
+    ipc::CleanupOpen open;
+    open.origin = origin;
+    open.recipients.push_back(report.to);
+    std::string text = build_report(report);
+    return ipc::submit_to_cleanup(cleanup, open, [&text](const ipc::ContentSink& sink) { return sink(text); });
+}
+
 }  // namespace postern::dsn

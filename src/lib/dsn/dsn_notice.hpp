@@ -10,6 +10,7 @@
 #include <string>
 
 #include "lib/dsn/dsn_report.hpp"
+#include "lib/ipc/cleanup_submit.hpp"
 #include "lib/queue/queue_file.hpp"
 
 namespace postern::dsn {
@@ -25,5 +26,9 @@ Report report_about(const queue::Envelope& env, const std::string& queue_id, con
 // notice with a partial copy beats no notice.
 std::string returned_original(int fd, const queue::Envelope& env, bool headers_only, std::uint64_t limit,
                               bool& truncated);
+
+// Queue the finished report as a new message from the null sender to
+// report.to, through cleanup, with origin ("bounce", "double-bounce").
+ipc::CleanupResult submit_notice(const ipc::CleanupEndpoint& cleanup, const std::string& origin, const Report& report);
 
 }  // namespace postern::dsn
